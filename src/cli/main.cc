@@ -1,0 +1,88 @@
+// The diareid binary: global options, the subcommand registry, and the one
+// place where errors become an exit code and one line on stderr.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "command.h"
+#include "diareid/core/logging.h"
+
+namespace {
+
+using diareid::ExitCode;
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "diareid: re-identify loose diamonds from ASET pictures.\n"
+      "Exit codes: 0 success (verify: same stone), 1 different stone, "
+      "2 bad usage or input,\n3 rig fault, 4 gallery integrity, 5 internal "
+      "error.",
+      "diareid"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "TOML file with the same names as options",
+                 false);
+  diareid::cli::GlobalOptions global;
+  app.add_option("--log-level", global.log_level,
+                 "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_option("--log-file", global.log_file, "Also write the log here");
+  app.add_flag("--json", global.json,
+               "Print a machine-readable result on stdout (logs on stderr)");
+  app.add_option("--threads", global.threads, "Threads; 0 uses all cores")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  app.add_option("--gallery", global.gallery,
+                 "Gallery folder (default $XDG_DATA_HOME/diareid)");
+  app.add_option("--model", global.model,
+                 "Model file (default: the shipped model)");
+  app.add_option("--key-file", global.key_file,
+                 "HMAC key that signs the gallery's event log");
+  app.add_option("--operator", global.operator_name,
+                 "Who is at the counter or the rig; kept with each event");
+  app.set_version_flag("--version", diareid::cli::VersionText());
+
+  diareid::cli::Registry registry(app, global);
+  diareid::cli::RegisterAllCommands(registry);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::fprintf(stderr, "diareid: %s (see --help)\n", e.what());
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+
+  diareid::SetUpLogging(global.log_level, global.log_file);
+  const diareid::cli::CommandRunner* runner = registry.Chosen();
+  if (runner == nullptr) {
+    std::fprintf(stderr, "diareid: choose a command (see --help)\n");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  diareid::cli::CommandOutput output = (*runner)();
+  if (global.json) {
+    std::cout << output.json.dump(2) << std::endl;
+  } else {
+    std::cout << output.text << std::flush;
+  }
+  return static_cast<int>(output.code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const diareid::Error& e) {
+    spdlog::shutdown();
+    std::fprintf(stderr, "diareid: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    spdlog::shutdown();
+    std::fprintf(stderr, "diareid: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}
