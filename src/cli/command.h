@@ -66,6 +66,9 @@ std::string VersionText();
 
 // Every command file defines one of these; commands.cc lists them all.
 void RegisterVersion(Registry& registry);
+void RegisterEnrol(Registry& registry);
+void RegisterVerify(Registry& registry);
+void RegisterIdentify(Registry& registry);
 
 // Registers every subcommand of the binary (the one place they are listed).
 void RegisterAllCommands(Registry& registry);

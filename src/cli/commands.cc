@@ -2,6 +2,11 @@
 
 namespace diareid::cli {
 
-void RegisterAllCommands(Registry& registry) { RegisterVersion(registry); }
+void RegisterAllCommands(Registry& registry) {
+  RegisterEnrol(registry);
+  RegisterVerify(registry);
+  RegisterIdentify(registry);
+  RegisterVersion(registry);
+}
 
 }  // namespace diareid::cli
