@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs dependencies, checks formatting, builds and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+tools/check-format.sh
+tools/build.sh
+cd "${BUILD_DIR:-build}"
+ctest --output-on-failure -j"$(nproc)" --timeout 600
