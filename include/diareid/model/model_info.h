@@ -3,12 +3,33 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "diareid/image/preprocess.h"
 
 namespace diareid {
+
+// One layer of the feature extractor, in darknet cfg terms.
+struct LayerSpec {
+  // "convolutional" or "maxpool".
+  std::string type = "convolutional";
+  // Output channels of a convolution.
+  int filters = 0;
+  // Kernel side in pixels.
+  int size = 3;
+  int stride = 1;
+  // Convolutions: padding of size/2 on each side (darknet's pad=1).
+  bool pad = true;
+  bool batch_normalize = true;
+  // "leaky" (slope 0.1) or "linear".
+  std::string activation = "leaky";
+};
+
+// The first `count` layers of darknet19.cfg (23: the feature extractor,
+// without the 1000-class convolution); throws InputError for a bad count.
+std::vector<LayerSpec> Darknet19Layers(int count = 23);
 
 // The metadata of a model file (docs/model-format.md).
 struct ModelInfo {
@@ -18,6 +39,8 @@ struct ModelInfo {
   std::string id;
   std::string name;
   std::string architecture = "darknet19";
+  // The feature extractor, layer for layer; input is 3-channel RGB.
+  std::vector<LayerSpec> layers = Darknet19Layers();
   PreprocessOptions preprocess;
   // Embedding head: "pool" (the pooled 1024-d feature, as published) or
   // "projection" (linear + batch-norm neck).
@@ -37,8 +60,18 @@ struct ModelInfo {
   std::string storage = "float32";
 };
 
+// The metadata as JSON, as stored in the file and printed by `model info`.
 nlohmann::json ToJson(const ModelInfo& info);
+// Reads metadata back; throws InputError naming a missing or bad field.
 ModelInfo ModelInfoFromJson(const nlohmann::json& json);
+
+// Channels of the pooled feature: the filters of the last convolution.
+int FeatureSize(const ModelInfo& info);
+
+// The shipped default model: <prefix>/share/diareid/models/ next to the
+// installed binary, else models/ in the source tree; the first that exists,
+// or the installed path when neither does.
+std::filesystem::path DefaultModelPath();
 
 // Reads only the metadata of a model file; throws InputError for a missing,
 // truncated or foreign file.

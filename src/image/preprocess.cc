@@ -1,0 +1,138 @@
+#include "diareid/image/preprocess.h"
+
+#include <cmath>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "stone_finder.h"
+
+namespace diareid {
+namespace {
+
+void CheckRange(const char* field, double value, double low, double high) {
+  if (!(value >= low && value <= high))
+    throw InputError("preprocess option " + std::string(field) + " = " +
+                     std::to_string(value) + " is out of range: expected " +
+                     std::to_string(low) + " to " + std::to_string(high));
+}
+
+// The square of side 2 * half around (cx, cy); parts outside the picture
+// are dark field.
+cv::Mat CropSquare(const cv::Mat& bgr, double cx, double cy, double half) {
+  const int x0 = static_cast<int>(std::floor(cx - half));
+  const int y0 = static_cast<int>(std::floor(cy - half));
+  const int side = std::max(1, static_cast<int>(std::lround(2 * half)));
+  const cv::Rect wanted(x0, y0, side, side);
+  const cv::Rect inside = wanted & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  cv::Mat square;
+  cv::copyMakeBorder(bgr(inside), square, inside.y - wanted.y,
+                     wanted.br().y - inside.br().y, inside.x - wanted.x,
+                     wanted.br().x - inside.br().x, cv::BORDER_CONSTANT,
+                     cv::Scalar::all(0));
+  return square;
+}
+
+cv::Mat Resize(const cv::Mat& picture, int side) {
+  cv::Mat resized;
+  const int interpolation =
+      picture.cols > side ? cv::INTER_AREA : cv::INTER_LINEAR;
+  cv::resize(picture, resized, cv::Size(side, side), 0, 0, interpolation);
+  return resized;
+}
+
+// Rows become radius from the centre, columns angle, so that turning the
+// stone shifts the columns cyclically.
+cv::Mat PolarWarp(const cv::Mat& square) {
+  const int side = square.cols;
+  const cv::Point2f centre(side / 2.0f, side / 2.0f);
+  cv::Mat angle_rows;
+  cv::warpPolar(
+      square, angle_rows, cv::Size(side, side), centre, side / 2.0,
+      cv::INTER_LINEAR | cv::WARP_FILL_OUTLIERS | cv::WARP_POLAR_LINEAR);
+  return angle_rows.t();
+}
+
+cv::Mat ToNetworkInput(const cv::Mat& bgr) {
+  cv::Mat rgb, input;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  rgb.convertTo(input, CV_32FC3, 1.0 / 255.0);
+  return input;
+}
+
+}  // namespace
+
+const char* RejectReasonName(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kUndecodable:
+      return "undecodable";
+    case RejectReason::kNoStone:
+      return "no_stone";
+    case RejectReason::kSeveralStones:
+      return "several_stones";
+    case RejectReason::kStoneCut:
+      return "stone_cut";
+    case RejectReason::kBlurred:
+      return "blurred";
+    case RejectReason::kOverExposed:
+      return "over_exposed";
+    case RejectReason::kUnderExposed:
+      return "under_exposed";
+  }
+  return "unknown";
+}
+
+void PreprocessOptions::Check() const {
+  CheckRange("input_size", input_size, 32, 4096);
+  CheckRange("margin", margin, 0.0, 2.0);
+  CheckRange("min_sharpness", min_sharpness, 0.0, 1e6);
+  CheckRange("max_clipped_fraction", max_clipped_fraction, 0.0, 1.0);
+  CheckRange("min_mean_level", min_mean_level, 0.0, 1.0);
+}
+
+cv::Mat LoadPicture(const std::filesystem::path& path) {
+  cv::Mat bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
+  if (bgr.empty())
+    throw PictureRejected(RejectReason::kUndecodable,
+                          path.string() +
+                              ": cannot be decoded (missing, empty or not a "
+                              "picture), expected a PNG, JPEG or TIFF file");
+  return bgr;
+}
+
+PreparedPicture PreparePicture(const cv::Mat& bgr,
+                               const PreprocessOptions& options,
+                               const std::string& name) {
+  options.Check();
+  if (bgr.empty() || bgr.type() != CV_8UC3)
+    throw PictureRejected(RejectReason::kUndecodable,
+                          name + ": expected a non-empty 8-bit BGR picture");
+  PreparedPicture prepared;
+  if (options.raw) {
+    prepared.stone = {bgr.cols / 2.0, bgr.rows / 2.0,
+                      std::min(bgr.cols, bgr.rows) / 2.0};
+    prepared.input = ToNetworkInput(Resize(bgr, options.input_size));
+    return prepared;
+  }
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  const FoundStone stone = FindStone(gray, name);
+  prepared.stone = stone.circle;
+  CheckExposure(bgr, stone, options, name);
+  const double half = stone.circle.radius * (1.0 + options.margin);
+  cv::Mat square = CropSquare(bgr, stone.circle.cx, stone.circle.cy, half);
+  cv::Mat square_gray;
+  cv::cvtColor(square, square_gray, cv::COLOR_BGR2GRAY);
+  prepared.sharpness = MeasureSharpness(square_gray);
+  if (prepared.sharpness < options.min_sharpness)
+    throw PictureRejected(RejectReason::kBlurred,
+                          name + ": blurred (sharpness " +
+                              std::to_string(prepared.sharpness) +
+                              ", expected at least " +
+                              std::to_string(options.min_sharpness) + ")");
+  cv::Mat resized = Resize(square, options.input_size);
+  if (options.polar) resized = PolarWarp(resized);
+  prepared.input = ToNetworkInput(resized);
+  return prepared;
+}
+
+}  // namespace diareid
