@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,27 @@ struct CheckFinding {
   bool repaired = false;
 };
 
+// A stored picture that has no embedding yet from some model.
+struct PendingCapture {
+  int64_t capture_id = 0;
+  std::string sha256;
+  // The picture's file in the content-addressed store.
+  std::filesystem::path picture;
+};
+
+// Where a re-index stands for one model.
+struct ReindexState {
+  std::string model_id;
+  // Captures still lacking an embedding (and not marked as failed).
+  long pending = 0;
+  // Captures whose picture could not be embedded, with the reason.
+  long failed = 0;
+  // Failed captures that belong to a stone's current enrolment: they block
+  // the switch, since the stone would lose references.
+  long failed_enrolment_captures = 0;
+  long embedded = 0;
+};
+
 class Gallery {
  public:
   // Opens (and creates, unless read-only) the gallery, migrating the schema.
@@ -104,6 +126,68 @@ class Gallery {
   virtual std::vector<CheckFinding> Check(bool repair) = 0;
   virtual nlohmann::json Export() const = 0;
   virtual std::filesystem::path dir() const = 0;
+
+  // Records a model with the file it was loaded from, so that later runs
+  // can embed with the gallery's active model.
+  virtual void RegisterModel(const ModelInfo& info,
+                             const std::filesystem::path& file) = 0;
+  // The model whose references verify and identify use; "" for a new,
+  // empty gallery (the first enrolment makes its model active).
+  virtual std::string ActiveModel() const = 0;
+  // The file a registered model was loaded from, or "" when unknown.
+  virtual std::filesystem::path ModelFile(
+      const std::string& model_id) const = 0;
+  // Embedding size of a registered model; throws InputError when unknown.
+  virtual int EmbeddingSize(const std::string& model_id) const = 0;
+
+  // Up to `limit` stored pictures without an embedding from `model_id`
+  // (oldest first), skipping those marked as failed.
+  virtual std::vector<PendingCapture> CapturesLackingEmbedding(
+      const std::string& model_id, int limit) const = 0;
+  // Adds embeddings from `model_id` for the given captures (one row each)
+  // in one short transaction, with references for captures of a stone's
+  // current enrolment and an event; rows already present are kept as they
+  // are, so a resumed re-index never duplicates.
+  virtual void AddEmbeddings(const std::string& model_id,
+                             const std::vector<int64_t>& capture_ids,
+                             const EmbeddingMatrix& embeddings) = 0;
+  // Marks a picture that cannot be embedded by `model_id` (missing file,
+  // rejected picture), so a re-index does not retry it forever.
+  virtual void MarkEmbeddingFailed(const std::string& model_id,
+                                   int64_t capture_id,
+                                   const std::string& reason) = 0;
+  // Forgets failures for `model_id`, to try those pictures again.
+  virtual void ClearEmbeddingFailures(const std::string& model_id) = 0;
+  virtual ReindexState GetReindexState(const std::string& model_id) const = 0;
+  // Recomputes each stone's references for `model_id` from the embeddings
+  // of its current enrolment, in batches of short transactions. Returns the
+  // number of stones whose references changed.
+  virtual long RebuildReferences(const std::string& model_id) = 0;
+  // In one transaction: when every stone that has references now also has
+  // them from `model_id` and nothing is pending, makes `model_id` active and
+  // records a re-index event with `summary`. Returns false (and changes
+  // nothing) otherwise.
+  virtual bool SwitchActiveModel(const std::string& model_id,
+                                 const nlohmann::json& summary) = 0;
+  // Appends an event of the given kind to the log (for example "check").
+  virtual void RecordEvent(const std::string& kind, const std::string& stone_id,
+                           const nlohmann::json& payload) = 0;
+  // The newest event's id and hash, to anchor outside the gallery (the
+  // nightly summary keeps it, so a truncated log can be noticed).
+  virtual std::pair<int64_t, std::string> EventHead() const = 0;
 };
+
+// Writes a consistent copy of the gallery database to `out` with SQLite's
+// online backup (never a file copy), while others may write; pictures are
+// not copied (they are immutable and content-addressed). Throws InputError
+// when `out` exists.
+void BackupGallery(const GalleryOptions& options,
+                   const std::filesystem::path& out);
+
+// Checks the backup `from` (SQLite integrity, schema, event chain) and then
+// replaces the gallery's database with it. Refuses to overwrite an existing
+// gallery unless `force`; throws IntegrityError for a bad backup.
+void RestoreGallery(const GalleryOptions& options,
+                    const std::filesystem::path& from, bool force);
 
 }  // namespace diareid

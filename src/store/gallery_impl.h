@@ -1,0 +1,98 @@
+// The SQLite implementation of Gallery, split over gallery_*.cc by concern:
+// writing enrolments and queries, reading, checking, re-indexing.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diareid/store/gallery.h"
+#include "picture_store.h"
+#include "sqlite.h"
+
+namespace diareid::store {
+
+// The database file's name inside the gallery folder.
+extern const char kDatabaseName[];
+
+// Reads a key file and checks it is usable and outside the gallery.
+std::string ReadKeyFile(const std::filesystem::path& key_file,
+                        const std::filesystem::path& gallery_dir);
+
+class SqliteGallery : public Gallery {
+ public:
+  explicit SqliteGallery(const GalleryOptions& options);
+
+  void RegisterModel(const ModelInfo& info) override;
+  void RegisterModel(const ModelInfo& info,
+                     const std::filesystem::path& file) override;
+  void Enrol(const EnrolmentInput& input) override;
+  void RecordQuery(const QueryRecord& record) override;
+
+  std::optional<StoneSummary> FindStone(const std::string& id) const override;
+  std::vector<StoneSummary> ListStones() const override;
+  nlohmann::json StoneHistory(const std::string& id) const override;
+  ReferenceSet LoadReferences(const std::string& model_id) const override;
+  std::vector<CheckFinding> Check(bool repair) override;
+  nlohmann::json Export() const override;
+  std::filesystem::path dir() const override { return options_.dir; }
+
+  std::string ActiveModel() const override;
+  std::filesystem::path ModelFile(const std::string& model_id) const override;
+  int EmbeddingSize(const std::string& model_id) const override;
+  std::vector<PendingCapture> CapturesLackingEmbedding(
+      const std::string& model_id, int limit) const override;
+  void AddEmbeddings(const std::string& model_id,
+                     const std::vector<int64_t>& capture_ids,
+                     const EmbeddingMatrix& embeddings) override;
+  void MarkEmbeddingFailed(const std::string& model_id, int64_t capture_id,
+                           const std::string& reason) override;
+  void ClearEmbeddingFailures(const std::string& model_id) override;
+  ReindexState GetReindexState(const std::string& model_id) const override;
+  long RebuildReferences(const std::string& model_id) override;
+  bool SwitchActiveModel(const std::string& model_id,
+                         const nlohmann::json& summary) override;
+  void RecordEvent(const std::string& kind, const std::string& stone_id,
+                   const nlohmann::json& payload) override;
+  std::pair<int64_t, std::string> EventHead() const override;
+
+ private:
+  // Captures written by Enrol or RecordQuery: ids and the JSON an event
+  // keeps of them.
+  struct WrittenCaptures {
+    std::vector<int64_t> ids;
+    nlohmann::json json = nlohmann::json::array();
+  };
+
+  void RequireWritable(const std::string& what) const;
+  void CheckEmbeddings(const std::string& model_id, size_t captures,
+                       const EmbeddingMatrix& embeddings) const;
+  // Stores the pictures (before any transaction); returns hash and format.
+  std::vector<std::pair<std::string, std::string>> StorePictures(
+      const std::vector<CaptureInput>& captures) const;
+  WrittenCaptures InsertCaptures(
+      const std::vector<CaptureInput>& captures,
+      const std::vector<std::pair<std::string, std::string>>& pictures,
+      const std::string& stone_id, const std::string& purpose,
+      int64_t enrolment_id, const std::string& operator_name);
+  // Inserts embeddings for captures (skipping those present); returns the
+  // event JSON {model, captures, digest} of what was inserted, and the new
+  // embedding ids through `inserted`.
+  nlohmann::json InsertEmbeddings(const std::string& model_id,
+                                  const std::vector<int64_t>& capture_ids,
+                                  const EmbeddingMatrix& embeddings,
+                                  std::vector<int64_t>* inserted);
+  std::string Setting(const std::string& key) const;
+  void WriteSetting(const std::string& key, const std::string& value);
+  void CheckEmbeddingRows(std::vector<CheckFinding>& findings);
+  void CheckPictures(bool repair, std::vector<CheckFinding>& findings);
+  void CheckReferences(bool repair, std::vector<CheckFinding>& findings);
+
+  GalleryOptions options_;
+  std::string key_;
+  // mutable: reads prepare statements on the one connection.
+  mutable std::unique_ptr<Database> db_;
+  PictureStore pictures_;
+};
+
+}  // namespace diareid::store
