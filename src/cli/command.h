@@ -69,6 +69,8 @@ void RegisterVersion(Registry& registry);
 void RegisterEnrol(Registry& registry);
 void RegisterVerify(Registry& registry);
 void RegisterIdentify(Registry& registry);
+void RegisterCapture(Registry& registry);
+void RegisterRig(Registry& registry);
 
 // Registers every subcommand of the binary (the one place they are listed).
 void RegisterAllCommands(Registry& registry);

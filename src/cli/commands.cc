@@ -6,6 +6,8 @@ void RegisterAllCommands(Registry& registry) {
   RegisterEnrol(registry);
   RegisterVerify(registry);
   RegisterIdentify(registry);
+  RegisterCapture(registry);
+  RegisterRig(registry);
   RegisterVersion(registry);
 }
 
