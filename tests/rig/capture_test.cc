@@ -24,7 +24,7 @@ class CaptureTest : public TempDirTest {
     tray_file_ = dir() / "tray.toml";
     std::ofstream(rig_file_) << R"([serial]
 simulate = "marlin"
-simulate_speed = 20
+simulate_speed = 5
 [firmware]
 reply_timeout_s = 0.5
 motion_timeout_s = 2
@@ -41,7 +41,7 @@ rows = 2
 columns = 3
 first_well_mm = [10.0, 10.0]
 pitch_mm = [12.0, 12.0]
-settle_s = 0.01
+settle_s = 0.0
 [wells.B2]
 id = "stone-b2"
 offset_mm = [0.5, 0.0]
