@@ -1,0 +1,141 @@
+#include "diareid/app/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "diareid/app/rig_source.h"
+#include "diareid/core/files.h"
+#include "diareid/core/timer.h"
+#include "diareid/image/preprocess.h"
+#include "diareid/model/default_model.h"
+
+namespace diareid {
+namespace {}  // namespace
+
+void PictureSource::Check() const {
+  bool files = !images.empty();
+  bool rig = !rig_file.empty();
+  if (files == rig)
+    throw InputError(
+        "give the pictures either as files (--images) or through the rig "
+        "(--rig with --well), not both and not neither");
+  if (rig && well.empty())
+    throw InputError("--rig needs --well: which well holds the stone");
+  if (rig && (shots < 1 || shots > 64))
+    throw InputError("--shots " + std::to_string(shots) +
+                     " is out of range, expected 1 to 64");
+}
+
+Session::Session(const SessionOptions& options) : options_(options) {
+  if (!options_.create_gallery &&
+      !std::filesystem::is_directory(options_.gallery.dir))
+    throw InputError("there is no gallery at " + options_.gallery.dir.string() +
+                     ": enrol a stone first, or give --gallery");
+  std::filesystem::path model =
+      options_.model.empty() ? DefaultModelPath() : options_.model;
+  embedder_ = Embedder::Load(model, options_.embedder);
+  if (options_.metric_from_model)
+    options_.match.metric = ParseMetric(embedder_->info().metric);
+  options_.match.Check();
+  gallery_ = Gallery::Open(options_.gallery);
+  if (!options_.gallery.read_only) gallery_->RegisterModel(embedder_->info());
+  spdlog::debug("Session: model {} ({}), gallery {}", model.string(),
+                embedder_->info().id.substr(0, 12), gallery_->dir().string());
+}
+
+double Session::Threshold() const {
+  if (options_.threshold > 0) return options_.threshold;
+  if (model().verify_threshold > 0) return model().verify_threshold;
+  throw InputError("model " + model().name +
+                   " has no calibrated verdict threshold: run `diareid eval "
+                   "--calibrate` or give `threshold` in the config");
+}
+
+bool Session::HasThreshold() const {
+  return options_.threshold > 0 || model().verify_threshold > 0;
+}
+
+std::vector<Picture> Session::Acquire(const PictureSource& source) {
+  source.Check();
+  if (!source.rig_file.empty()) {
+    ScopedTimer timer(&times_.acquire_ms);
+    return CapturePictures(source);
+  }
+  std::vector<Picture> pictures;
+  for (const auto& path : source.images) {
+    Picture picture;
+    picture.name = path.string();
+    {
+      ScopedTimer timer(&times_.acquire_ms);
+      if (!std::filesystem::is_regular_file(path))
+        throw InputError("picture " + path.string() +
+                         " does not exist or is not a file");
+      picture.encoded = ReadFile(path);
+    }
+    {
+      ScopedTimer timer(&times_.decode_ms);
+      picture.bgr = LoadPicture(path);
+    }
+    pictures.push_back(std::move(picture));
+  }
+  return pictures;
+}
+
+EmbeddingMatrix Session::Embed(std::vector<Picture>& pictures, bool strict,
+                               std::vector<std::string>* rejected) {
+  std::vector<cv::Mat> inputs;
+  std::vector<Picture> kept;
+  {
+    ScopedTimer timer(&times_.preprocess_ms);
+    for (auto& picture : pictures) {
+      try {
+        inputs.push_back(
+            PreparePicture(picture.bgr, model().preprocess, picture.name)
+                .input);
+        kept.push_back(std::move(picture));
+      } catch (const PictureRejected& e) {
+        if (strict) throw;
+        spdlog::warn("Skipping {}", e.what());
+        if (rejected != nullptr) rejected->push_back(e.what());
+      }
+    }
+  }
+  pictures = std::move(kept);
+  if (inputs.empty()) return EmbeddingMatrix(0, model().embedding_size);
+  ScopedTimer timer(&times_.embed_ms);
+  return embedder_->Embed(inputs);
+}
+
+Matcher Session::BuildMatcher() {
+  ReferenceSet references;
+  {
+    ScopedTimer timer(&times_.database_ms);
+    references = gallery_->LoadReferences(model().id);
+  }
+  return Matcher(std::move(references), options_.match);
+}
+
+nlohmann::json ToJson(const StageTimes& times) {
+  return {{"acquire", times.acquire_ms},
+          {"decode", times.decode_ms},
+          {"preprocess", times.preprocess_ms},
+          {"embed", times.embed_ms},
+          {"database", times.database_ms}};
+}
+
+std::vector<CaptureInput> ToCaptures(const std::vector<Picture>& pictures) {
+  std::vector<CaptureInput> captures;
+  captures.reserve(pictures.size());
+  for (const auto& picture : pictures) {
+    CaptureInput capture;
+    capture.encoded = picture.encoded;
+    capture.rig = picture.rig;
+    capture.well = picture.well;
+    capture.source = picture.name;
+    captures.push_back(std::move(capture));
+  }
+  return captures;
+}
+
+}  // namespace diareid

@@ -1,0 +1,87 @@
+#include "diareid/app/verify.h"
+
+#include <spdlog/spdlog.h>
+
+#include "diareid/core/timer.h"
+
+namespace diareid {
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kSameStone:
+      return "SAME STONE";
+    case Verdict::kDifferentStone:
+      return "DIFFERENT STONE";
+    case Verdict::kInconclusive:
+      return "INCONCLUSIVE";
+  }
+  return "?";
+}
+
+VerifyResult Verify(Session& session, const VerifyOptions& options) {
+  CheckStoneId(options.stone_id);
+  if (!session.gallery().FindStone(options.stone_id))
+    throw InputError("stone " + options.stone_id +
+                     " is not enrolled in gallery " +
+                     session.gallery().dir().string());
+  VerifyResult result;
+  result.stone_id = options.stone_id;
+  result.threshold = session.Threshold();
+  std::vector<Picture> pictures = session.Acquire(options.source);
+  EmbeddingMatrix embeddings =
+      session.Embed(pictures, /*strict=*/false, &result.rejected);
+  result.pictures_used = static_cast<int>(embeddings.rows());
+
+  if (result.pictures_used > 0) {
+    Matcher matcher = session.BuildMatcher();
+    result.distance = matcher.DistanceTo(embeddings, options.stone_id);
+    result.verdict = result.distance <= result.threshold
+                         ? Verdict::kSameStone
+                         : Verdict::kDifferentStone;
+    if (result.verdict == Verdict::kDifferentStone) {
+      for (const auto& candidate : matcher.Rank(embeddings, 2)) {
+        if (candidate.stone_id == options.stone_id) continue;
+        if (candidate.distance <= result.threshold)
+          result.matches_instead = candidate;
+        break;
+      }
+    }
+  }
+  spdlog::info(
+      "Verification of stone {}: {} (distance {:.3f}, threshold "
+      "{:.3f}, {} pictures)",
+      options.stone_id, VerdictName(result.verdict), result.distance,
+      result.threshold, result.pictures_used);
+
+  QueryRecord record;
+  record.purpose = "verify";
+  record.stone_id = options.stone_id;
+  record.operator_name = session.options().operator_name;
+  record.captures = ToCaptures(pictures);
+  record.model_id = session.model().id;
+  record.embeddings = embeddings;
+  record.result = ToJson(result);
+  {
+    ScopedTimer timer(&session.times().database_ms);
+    session.gallery().RecordQuery(record);
+  }
+  result.times = session.times();
+  return result;
+}
+
+nlohmann::json ToJson(const VerifyResult& result) {
+  nlohmann::json json = {{"stone", result.stone_id},
+                         {"verdict", VerdictName(result.verdict)},
+                         {"distance", result.distance},
+                         {"threshold", result.threshold},
+                         {"pictures_used", result.pictures_used},
+                         {"rejected", result.rejected},
+                         {"matches_instead", nullptr},
+                         {"times_ms", ToJson(result.times)}};
+  if (result.matches_instead)
+    json["matches_instead"] = {{"stone", result.matches_instead->stone_id},
+                               {"distance", result.matches_instead->distance}};
+  return json;
+}
+
+}  // namespace diareid

@@ -1,0 +1,90 @@
+// The binary as a user meets it: help, version, usage errors, config files.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "testing.h"
+
+namespace diareid {
+namespace {
+
+using testing::DiareidBinary;
+using testing::RunCommand;
+
+class CliTest : public testing::TempDirTest {
+ protected:
+  testing::RunResult Diareid(const std::string& args) {
+    return RunCommand(DiareidBinary() + " " + args);
+  }
+};
+
+TEST_F(CliTest, HelpListsTheJewellersCommands) {
+  auto r = Diareid("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* command : {"enrol", "verify", "identify", "version"})
+    EXPECT_NE(r.out.find(command), std::string::npos) << command;
+}
+
+TEST_F(CliTest, VersionNamesLibTorchAndOpenCv) {
+  auto r = Diareid("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("LibTorch 1."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OpenCV 4."), std::string::npos) << r.out;
+  auto j = Diareid("version --json");
+  EXPECT_EQ(j.exit_code, 0);
+  EXPECT_NE(j.out.find("\"libtorch\""), std::string::npos) << j.out;
+}
+
+TEST_F(CliTest, UnknownCommandIsBadUsage) {
+  auto r = Diareid("polish");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("polish"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownLogLevelIsBadUsageNamingTheOption) {
+  auto r = Diareid("--log-level loud version");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--log-level"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, MalformedConfigIsBadInput) {
+  std::ofstream(dir() / "bad.toml") << "gallery = [unclosed\n";
+  auto r = Diareid("--config " + (dir() / "bad.toml").string() + " version");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST_F(CliTest, MissingConfigFileIsBadInput) {
+  auto r = Diareid("--config " + (dir() / "absent.toml").string() + " version");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("absent.toml"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ConfigSetsGlobalOptionsAndCommandLineWins) {
+  std::ofstream(dir() / "c.toml") << "log-level = \"loud\"\n";
+  auto from_config =
+      Diareid("--config " + (dir() / "c.toml").string() + " version");
+  EXPECT_EQ(from_config.exit_code, 2) << "config value was not used";
+  auto overridden = Diareid("--config " + (dir() / "c.toml").string() +
+                            " --log-level warn version");
+  EXPECT_EQ(overridden.exit_code, 0) << overridden.err;
+}
+
+TEST_F(CliTest, EnrolWithMissingPictureNamesIt) {
+  auto r =
+      Diareid("--gallery " + dir().string() + "/g enrol --id S1 --images " +
+              dir().string() + "/absent.png");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("absent.png"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir() / "g"))
+      << "a failing command created the gallery";
+}
+
+TEST_F(CliTest, EnrolNeedsEitherPicturesOrRig) {
+  auto r = Diareid("--gallery " + dir().string() + "/g enrol --id S1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--images"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace diareid
