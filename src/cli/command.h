@@ -69,6 +69,7 @@ void RegisterVersion(Registry& registry);
 void RegisterEnrol(Registry& registry);
 void RegisterVerify(Registry& registry);
 void RegisterIdentify(Registry& registry);
+void RegisterSimulate(Registry& registry);
 void RegisterCapture(Registry& registry);
 void RegisterRig(Registry& registry);
 

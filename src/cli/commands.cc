@@ -6,6 +6,7 @@ void RegisterAllCommands(Registry& registry) {
   RegisterEnrol(registry);
   RegisterVerify(registry);
   RegisterIdentify(registry);
+  RegisterSimulate(registry);
   RegisterCapture(registry);
   RegisterRig(registry);
   RegisterVersion(registry);
