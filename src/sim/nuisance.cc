@@ -2,6 +2,7 @@
 #include "diareid/sim/nuisance.h"
 
 #include <cmath>
+#include <cstdio>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -11,11 +12,17 @@
 namespace diareid::sim {
 namespace {
 
+std::string Number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
+}
+
 void CheckRange(const char* name, double value, double lo, double hi) {
   if (!(value >= lo && value <= hi))
-    throw InputError(std::string("nuisance ") + name + " = " +
-                     std::to_string(value) + " is out of range; expected " +
-                     std::to_string(lo) + " to " + std::to_string(hi));
+    throw InputError(std::string("nuisance ") + name + " = " + Number(value) +
+                     " is out of range; expected " + Number(lo) + " to " +
+                     Number(hi));
 }
 
 }  // namespace

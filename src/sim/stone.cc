@@ -9,11 +9,17 @@
 namespace diareid::sim {
 namespace {
 
+std::string Number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
+}
+
 void CheckRange(const char* name, double value, double lo, double hi) {
   if (!(value >= lo && value <= hi))
     throw InputError(std::string("cut parameter ") + name + " = " +
-                     std::to_string(value) + " is out of range; expected " +
-                     std::to_string(lo) + " to " + std::to_string(hi));
+                     Number(value) + " is out of range; expected " +
+                     Number(lo) + " to " + Number(hi));
 }
 
 }  // namespace
