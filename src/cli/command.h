@@ -72,6 +72,8 @@ void RegisterIdentify(Registry& registry);
 void RegisterSimulate(Registry& registry);
 void RegisterCapture(Registry& registry);
 void RegisterRig(Registry& registry);
+void RegisterEmbed(Registry& registry);
+void RegisterModel(Registry& registry);
 
 // Registers every subcommand of the binary (the one place they are listed).
 void RegisterAllCommands(Registry& registry);

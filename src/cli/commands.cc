@@ -10,6 +10,8 @@ void RegisterAllCommands(Registry& registry) {
   RegisterCapture(registry);
   RegisterRig(registry);
   RegisterVersion(registry);
+  RegisterEmbed(registry);
+  RegisterModel(registry);
 }
 
 }  // namespace diareid::cli

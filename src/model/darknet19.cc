@@ -7,6 +7,10 @@
 namespace diareid {
 namespace {
 
+// Darknet divides by sqrt(var) + 1e-6 and PyTorch by sqrt(var + eps); for
+// variances near 1, eps = 1e-6 makes the two agree to about 1e-7.
+constexpr double kDarknetEpsilon = 1e-6;
+
 void CheckInfo(const ModelInfo& info) {
   if (info.architecture != "darknet19")
     throw InputError("model architecture '" + info.architecture +
@@ -86,8 +90,9 @@ Darknet19Impl::Darknet19Impl(const ModelInfo& info) : info_(info) {
     if (layer.batch_normalize) {
       norms_.push_back(register_module(
           "norm" + index,
-          torch::nn::BatchNorm2d(
-              torch::nn::BatchNormOptions(layer.filters).momentum(0.01))));
+          torch::nn::BatchNorm2d(torch::nn::BatchNormOptions(layer.filters)
+                                     .momentum(0.01)
+                                     .eps(kDarknetEpsilon))));
     } else {
       norms_.emplace_back(nullptr);
     }

@@ -1,6 +1,6 @@
 #include <unistd.h>
 
-#include "diareid/model/model_info.h"
+#include "diareid/model/default_model.h"
 
 namespace diareid {
 

@@ -27,13 +27,13 @@ class TorchEmbedder : public Embedder {
             : static_cast<int>(std::thread::hardware_concurrency());
     torch::set_num_threads(std::max(threads, 1));
     network_->eval();
-    network_->FuseBatchNorm();
     if (options_.bfloat16 && !CpuHasBfloat16()) {
       spdlog::warn(
           "This CPU lacks AVX-512; computing in float32, not bfloat16");
       options_.bfloat16 = false;
     }
     network_->to(options_.bfloat16 ? torch::kBFloat16 : torch::kFloat32);
+    network_->FuseBatchNorm();
     spdlog::debug("Embedder: model {}, {} threads, {}", info_.id,
                   torch::get_num_threads(),
                   options_.bfloat16 ? "bfloat16" : "float32");

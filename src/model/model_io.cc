@@ -41,12 +41,16 @@ void Darknet19Impl::FuseBatchNorm() {
   for (size_t i = 0; i < convs_.size(); ++i) {
     if (norms_[i].is_empty()) continue;
     torch::nn::BatchNorm2d& bn = norms_[i];
-    torch::Tensor scale =
-        bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
     torch::Tensor& weight = convs_[i]->weight;
-    weight.mul_(scale.view({-1, 1, 1, 1}));
-    torch::Tensor bias = bn->bias - bn->running_mean * scale;
-    convs_[i]->bias = convs_[i]->register_parameter("bias", bias, false);
+    const torch::Tensor mean = bn->running_mean.to(torch::kFloat32);
+    const torch::Tensor scale =
+        bn->weight.to(torch::kFloat32) /
+        torch::sqrt(bn->running_var.to(torch::kFloat32) + bn->options.eps());
+    weight.copy_(weight.to(torch::kFloat32) * scale.view({-1, 1, 1, 1}));
+    // The convolution registered an empty bias; its forward reads the
+    // member, which now holds the batch norm's shift.
+    convs_[i]->bias =
+        (bn->bias.to(torch::kFloat32) - mean * scale).to(weight.scalar_type());
     norms_[i] = torch::nn::BatchNorm2d(nullptr);
   }
   fused_ = true;

@@ -46,8 +46,8 @@ class Darknet19Impl : public torch::nn::Module {
   torch::Tensor Pool(const torch::Tensor& input);
 
   // Folds each batch norm into its convolution (weights and bias) for
-  // faster inference; afterwards the network can no longer be trained or
-  // saved as a model file.
+  // faster inference, in the network's current dtype; afterwards the
+  // network can no longer be trained, saved or converted with to().
   void FuseBatchNorm();
 
   // Convolution i of the feature extractor (in cfg order, pools skipped).

@@ -68,11 +68,6 @@ ModelInfo ModelInfoFromJson(const nlohmann::json& json);
 // Channels of the pooled feature: the filters of the last convolution.
 int FeatureSize(const ModelInfo& info);
 
-// The shipped default model: <prefix>/share/diareid/models/ next to the
-// installed binary, else models/ in the source tree; the first that exists,
-// or the installed path when neither does.
-std::filesystem::path DefaultModelPath();
-
 // Reads only the metadata of a model file; throws InputError for a missing,
 // truncated or foreign file.
 ModelInfo ReadModelInfo(const std::filesystem::path& path);
