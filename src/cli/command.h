@@ -70,6 +70,8 @@ void RegisterEnrol(Registry& registry);
 void RegisterVerify(Registry& registry);
 void RegisterIdentify(Registry& registry);
 void RegisterSimulate(Registry& registry);
+void RegisterTrain(Registry& registry);
+void RegisterEval(Registry& registry);
 void RegisterCapture(Registry& registry);
 void RegisterRig(Registry& registry);
 void RegisterEmbed(Registry& registry);

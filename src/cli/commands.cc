@@ -7,6 +7,8 @@ void RegisterAllCommands(Registry& registry) {
   RegisterVerify(registry);
   RegisterIdentify(registry);
   RegisterSimulate(registry);
+  RegisterTrain(registry);
+  RegisterEval(registry);
   RegisterCapture(registry);
   RegisterRig(registry);
   RegisterVersion(registry);

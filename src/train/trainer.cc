@@ -212,6 +212,14 @@ TrainReport Train(const TrainOptions& options) {
   }
 
   const torch::Tensor labels_all = torch::tensor(data.labels);
+  // A fixed sample of training pictures for the batch-norm statistics.
+  const int64_t sample = std::min<int64_t>(data.inputs.size(0), 320);
+  const torch::Tensor recalibration =
+      data.inputs
+          .index_select(0, torch::linspace(0, data.inputs.size(0) - 1, sample)
+                               .to(torch::kLong))
+          .to(torch::kFloat32) /
+      255.0;
   const auto run_start = std::chrono::steady_clock::now();
   int epochs_this_run = 0;
   for (int epoch = start_epoch; epoch < options.epochs; ++epoch) {
@@ -251,6 +259,7 @@ TrainReport Train(const TrainOptions& options) {
                     seen / std::max(1e-9, progress.ElapsedSeconds()));
       progress.Update(b + 1, detail);
     }
+    RecalibrateBatchNorm(network, recalibration);
     ValidationScore score = Validate(network, validation, info);
     const double seconds = progress.ElapsedSeconds();
     ++epochs_this_run;

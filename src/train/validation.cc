@@ -25,6 +25,33 @@ ValidationSet MakeValidationSet(const PreparedSet& prepared,
   return set;
 }
 
+void RecalibrateBatchNorm(Darknet19 network, const torch::Tensor& inputs) {
+  torch::NoGradGuard no_grad;
+  using Norm2 = std::pair<torch::nn::BatchNorm2dImpl*, c10::optional<double>>;
+  using Norm1 = std::pair<torch::nn::BatchNorm1dImpl*, c10::optional<double>>;
+  std::vector<Norm2> norms2;
+  std::vector<Norm1> norms1;
+  for (auto& module : network->modules(/*include_self=*/false)) {
+    if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
+      norms2.push_back({bn, bn->options.momentum()});
+      bn->reset_running_stats();
+      bn->options.momentum(c10::nullopt);
+    } else if (auto* bn1 = module->as<torch::nn::BatchNorm1d>()) {
+      norms1.push_back({bn1, bn1->options.momentum()});
+      bn1->reset_running_stats();
+      bn1->options.momentum(c10::nullopt);
+    }
+  }
+  const bool was_training = network->is_training();
+  network->train();
+  // Training-mode batch norm needs two pictures or more per batch.
+  for (int64_t start = 0; start + 1 < inputs.size(0); start += 32)
+    network->Run(inputs.slice(0, start, start + 32));
+  for (auto& [bn, momentum] : norms2) bn->options.momentum(momentum);
+  for (auto& [bn, momentum] : norms1) bn->options.momentum(momentum);
+  network->train(was_training);
+}
+
 ValidationScore Validate(Darknet19 network, const ValidationSet& set,
                          const ModelInfo& info) {
   ValidationScore score;

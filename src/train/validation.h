@@ -18,6 +18,12 @@ struct ValidationSet {
 ValidationSet MakeValidationSet(const PreparedSet& prepared,
                                 const std::vector<std::string>& stones);
 
+// Recomputes every batch norm's running statistics as the exact average
+// over `inputs` (N x 3 x S x S float, un-augmented training pictures), in
+// batches of 32. Darknet's momentum of 0.01 leaves them far from the
+// trained weights after a short run, which breaks eval-mode embeddings.
+void RecalibrateBatchNorm(Darknet19 network, const torch::Tensor& inputs);
+
 struct ValidationScore {
   double map = 0;
   double rank1 = 0;
