@@ -67,15 +67,15 @@ void DrawDistances(cv::Mat& canvas, cv::Rect box, const ProtocolResult& r) {
   Label(canvas, Number(hi), {box.x + box.width - 30, box.y + box.height + 16});
   Label(canvas, "distance to the stone's mean reference",
         {box.x + box.width / 2 - 140, box.y + box.height + 34});
-  cv::putText(canvas, "genuine", {box.x + 10, box.y + 20},
+  cv::putText(canvas, "genuine", {box.x + box.width - 200, box.y + 20},
               cv::FONT_HERSHEY_SIMPLEX, 0.5, kGenuine, 1, cv::LINE_AA);
-  cv::putText(canvas, "impostor", {box.x + 10, box.y + 40},
+  cv::putText(canvas, "impostor", {box.x + box.width - 200, box.y + 40},
               cv::FONT_HERSHEY_SIMPLEX, 0.5, kImpostor, 1, cv::LINE_AA);
   cv::putText(canvas,
               "threshold at FRR " +
                   Number(100 * r.verification.frr_target, "%.1f") + "%",
-              {box.x + 10, box.y + 60}, cv::FONT_HERSHEY_SIMPLEX, 0.5,
-              kThreshold, 1, cv::LINE_AA);
+              {box.x + box.width - 200, box.y + 60}, cv::FONT_HERSHEY_SIMPLEX,
+              0.5, kThreshold, 1, cv::LINE_AA);
 }
 
 void DrawCmc(cv::Mat& canvas, cv::Rect box, const ProtocolResult& r) {
