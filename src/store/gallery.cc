@@ -291,18 +291,42 @@ nlohmann::json SqliteGallery::InsertEmbeddings(
           {"digest", CombinedDigest(digests)}};
 }
 
-void SqliteGallery::Enrol(const EnrolmentInput& input) {
-  RequireWritable("enrol a stone");
+void SqliteGallery::CheckEnrolment(const EnrolmentInput& input) const {
   CheckStoneId(input.stone_id);
   CheckEmbeddings(input.model_id, input.captures.size(), input.embeddings);
   if (!input.metadata.is_object())
     throw InputError("metadata of stone " + input.stone_id +
                      " must be a JSON object, got " + input.metadata.dump());
+}
+
+void SqliteGallery::Enrol(const EnrolmentInput& input) {
+  RequireWritable("enrol a stone");
+  CheckEnrolment(input);
   // Pictures first: a crash after this leaves only unreferenced files,
   // which `gallery check --repair` removes; never a row without its file.
   auto pictures = StorePictures(input.captures);
-
   Transaction transaction(*db_);
+  WriteEnrolment(input, pictures);
+  transaction.Commit();
+  spdlog::info("Stored the enrolment of stone {} ({} pictures)", input.stone_id,
+               input.captures.size());
+}
+
+void SqliteGallery::EnrolMany(const std::vector<EnrolmentInput>& inputs) {
+  RequireWritable("enrol stones");
+  for (const EnrolmentInput& input : inputs) CheckEnrolment(input);
+  std::vector<std::vector<std::pair<std::string, std::string>>> pictures;
+  for (const EnrolmentInput& input : inputs)
+    pictures.push_back(StorePictures(input.captures));
+  Transaction transaction(*db_);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    WriteEnrolment(inputs[i], pictures[i]);
+  transaction.Commit();
+}
+
+void SqliteGallery::WriteEnrolment(
+    const EnrolmentInput& input,
+    const std::vector<std::pair<std::string, std::string>>& pictures) {
   std::optional<StoneSummary> existing = FindStone(input.stone_id);
   if (existing && !input.re_enrol)
     throw InputError("stone " + input.stone_id + " is already enrolled (on " +
@@ -350,10 +374,9 @@ void SqliteGallery::Enrol(const EnrolmentInput& input) {
                {"metadata", input.metadata},
                {"captures", written.json},
                {"embeddings", embedded}});
-  transaction.Commit();
-  spdlog::info("{} stone {} with {} pictures",
-               existing ? "Re-enrolled" : "Enrolled", input.stone_id,
-               input.captures.size());
+  spdlog::debug("{} stone {} with {} pictures",
+                existing ? "Re-enrolled" : "Enrolled", input.stone_id,
+                input.captures.size());
 }
 
 void SqliteGallery::RecordQuery(const QueryRecord& record) {

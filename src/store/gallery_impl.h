@@ -28,11 +28,14 @@ class SqliteGallery : public Gallery {
                      const std::filesystem::path& file) override;
   void Enrol(const EnrolmentInput& input) override;
   void RecordQuery(const QueryRecord& record) override;
+  void EnrolMany(const std::vector<EnrolmentInput>& inputs) override;
 
   std::optional<StoneSummary> FindStone(const std::string& id) const override;
   std::vector<StoneSummary> ListStones() const override;
   nlohmann::json StoneHistory(const std::string& id) const override;
   ReferenceSet LoadReferences(const std::string& model_id) const override;
+  ReferenceSet LoadStoneReferences(const std::string& model_id,
+                                   const std::string& stone_id) const override;
   std::vector<CheckFinding> Check(bool repair) override;
   nlohmann::json Export() const override;
   std::filesystem::path dir() const override { return options_.dir; }
@@ -41,7 +44,7 @@ class SqliteGallery : public Gallery {
   std::filesystem::path ModelFile(const std::string& model_id) const override;
   int EmbeddingSize(const std::string& model_id) const override;
   std::vector<PendingCapture> CapturesLackingEmbedding(
-      const std::string& model_id, int limit) const override;
+      const std::string& model_id, int limit, int64_t after = 0) const override;
   void AddEmbeddings(const std::string& model_id,
                      const std::vector<int64_t>& capture_ids,
                      const EmbeddingMatrix& embeddings) override;
@@ -65,6 +68,13 @@ class SqliteGallery : public Gallery {
   };
 
   void RequireWritable(const std::string& what) const;
+  void CheckEnrolment(const EnrolmentInput& input) const;
+  // The rows of one enrolment, inside the caller's transaction.
+  void WriteEnrolment(
+      const EnrolmentInput& input,
+      const std::vector<std::pair<std::string, std::string>>& pictures);
+  ReferenceSet ReadReferences(const std::string& model_id,
+                              const std::string& stone_id) const;
   void CheckEmbeddings(const std::string& model_id, size_t captures,
                        const EmbeddingMatrix& embeddings) const;
   // Stores the pictures (before any transaction); returns hash and format.

@@ -100,11 +100,33 @@ nlohmann::json SqliteGallery::StoneHistory(const std::string& id) const {
 }
 
 ReferenceSet SqliteGallery::LoadReferences(const std::string& model_id) const {
+  return ReadReferences(model_id, "");
+}
+
+ReferenceSet SqliteGallery::LoadStoneReferences(
+    const std::string& model_id, const std::string& stone_id) const {
+  CheckStoneId(stone_id);
+  ReadSnapshot snapshot(*db_);
+  if (!FindStone(stone_id))
+    throw InputError("stone " + stone_id + " is not enrolled in " +
+                     options_.dir.string());
+  return ReadReferences(model_id, stone_id);
+}
+
+ReferenceSet SqliteGallery::ReadReferences(const std::string& model_id,
+                                           const std::string& stone_id) const {
   int dim = EmbeddingSize(model_id);
   ReadSnapshot snapshot(*db_);
+  // Two plans: a scan of the model's references, or one stone's rows
+  // through references_by_stone.
+  const std::string stone_filter =
+      stone_id.empty() ? "" : " AND r.stone_id = ?2";
   Statement count(*db_,
-                  "SELECT count(*) FROM \"references\" WHERE model_id = ?");
+                  "SELECT count(*) FROM \"references\" r WHERE r.model_id = "
+                  "?1" +
+                      stone_filter);
   count.Bind(1, model_id);
+  if (!stone_id.empty()) count.Bind(2, stone_id);
   count.Step();
   int64_t rows = count.Int(0);
   ReferenceSet set;
@@ -113,9 +135,10 @@ ReferenceSet SqliteGallery::LoadReferences(const std::string& model_id) const {
   Statement load(*db_,
                  "SELECT r.stone_id, e.id, e.dim, e.dtype, e.vector, "
                  "e.model_id FROM \"references\" r JOIN embeddings e ON e.id "
-                 "= r.embedding_id WHERE r.model_id = ? ORDER BY r.stone_id, "
-                 "e.id");
+                 "= r.embedding_id WHERE r.model_id = ?1" +
+                     stone_filter + " ORDER BY r.stone_id, e.id");
   load.Bind(1, model_id);
+  if (!stone_id.empty()) load.Bind(2, stone_id);
   int row = 0;
   while (load.Step()) {
     if (row >= rows) throw InternalError("references changed while being read");

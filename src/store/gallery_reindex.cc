@@ -50,10 +50,11 @@ std::vector<int64_t> CurrentReferences(Database& db, const std::string& stone,
 }  // namespace
 
 std::vector<PendingCapture> SqliteGallery::CapturesLackingEmbedding(
-    const std::string& model_id, int limit) const {
+    const std::string& model_id, int limit, int64_t after) const {
   Statement select(*db_, std::string("SELECT c.id, c.sha256, c.format") +
-                             kPendingWhere + " ORDER BY c.id LIMIT ?2");
-  select.Bind(1, model_id).Bind(2, limit);
+                             kPendingWhere +
+                             " AND c.id > ?3 ORDER BY c.id LIMIT ?2");
+  select.Bind(1, model_id).Bind(2, limit).Bind(3, after);
   std::vector<PendingCapture> pending;
   while (select.Step()) {
     PendingCapture capture;

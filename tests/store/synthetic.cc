@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "diareid/core/error.h"
+#include "diareid/core/files.h"
 #include "diareid/core/hash.h"
 
 namespace diareid::testing {
@@ -44,6 +46,34 @@ EnrolmentInput SyntheticEnrolment(const std::string& stone_id,
       input.embeddings(i, c) = normal(random);
   }
   return input;
+}
+
+std::string DriverStoneId(int i) { return "S" + std::to_string(i); }
+
+EmbeddingMatrix SyntheticPictureEmbedding(const ModelInfo& model,
+                                          const std::string& encoded) {
+  std::string digest = Sha256Hex(model.id + encoded);
+  std::mt19937_64 random(std::stoull(digest.substr(0, 15), nullptr, 16));
+  std::normal_distribution<float> normal;
+  EmbeddingMatrix row(1, model.embedding_size);
+  for (int c = 0; c < model.embedding_size; ++c) row(0, c) = normal(random);
+  return row;
+}
+
+PictureBatchEmbedder SyntheticPictureEmbedder(const ModelInfo& model) {
+  return [model](const std::vector<std::filesystem::path>& pictures,
+                 EmbeddingMatrix& rows, std::vector<std::string>& failures) {
+    rows.setZero(static_cast<Eigen::Index>(pictures.size()),
+                 model.embedding_size);
+    for (size_t i = 0; i < pictures.size(); ++i) {
+      try {
+        rows.row(static_cast<Eigen::Index>(i)) =
+            SyntheticPictureEmbedding(model, ReadFile(pictures[i]));
+      } catch (const InputError& e) {
+        failures[i] = e.what();
+      }
+    }
+  };
 }
 
 }  // namespace diareid::testing

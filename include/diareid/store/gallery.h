@@ -113,6 +113,9 @@ class Gallery {
   // when the stone exists and re_enrol is false.
   virtual void Enrol(const EnrolmentInput& input) = 0;
   virtual void RecordQuery(const QueryRecord& record) = 0;
+  // Enrols many stones in one transaction (imports, benchmarks); all or
+  // nothing.
+  virtual void EnrolMany(const std::vector<EnrolmentInput>& inputs) = 0;
 
   virtual std::optional<StoneSummary> FindStone(
       const std::string& id) const = 0;
@@ -121,6 +124,10 @@ class Gallery {
   virtual nlohmann::json StoneHistory(const std::string& id) const = 0;
   // The current references of every stone for a model.
   virtual ReferenceSet LoadReferences(const std::string& model_id) const = 0;
+  // The current references of one stone (verify needs no more); throws
+  // InputError for a stone that is not enrolled.
+  virtual ReferenceSet LoadStoneReferences(
+      const std::string& model_id, const std::string& stone_id) const = 0;
   // Checks everything (SQLite integrity, pictures and hashes, the event
   // chain and signatures, embeddings' shapes and models).
   virtual std::vector<CheckFinding> Check(bool repair) = 0;
@@ -141,9 +148,9 @@ class Gallery {
   virtual int EmbeddingSize(const std::string& model_id) const = 0;
 
   // Up to `limit` stored pictures without an embedding from `model_id`
-  // (oldest first), skipping those marked as failed.
+  // (oldest first, after capture `after`), skipping those marked as failed.
   virtual std::vector<PendingCapture> CapturesLackingEmbedding(
-      const std::string& model_id, int limit) const = 0;
+      const std::string& model_id, int limit, int64_t after = 0) const = 0;
   // Adds embeddings from `model_id` for the given captures (one row each)
   // in one short transaction, with references for captures of a stone's
   // current enrolment and an event; rows already present are kept as they
