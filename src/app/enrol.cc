@@ -25,10 +25,10 @@ EnrolResult Enrol(Session& session, const EnrolOptions& options) {
 
   // A look-alike among the other stones is worth a warning: the same stone
   // enrolled twice, or a stone that was returned being sold again.
-  Matcher matcher = session.BuildMatcher();
-  if (matcher.StoneCount() > 0 && session.HasThreshold()) {
+  std::optional<Matcher> matcher = session.BuildMatcher();
+  if (matcher && session.HasThreshold()) {
     double threshold = session.Threshold();
-    for (const auto& candidate : matcher.Rank(embeddings, 3)) {
+    for (const auto& candidate : matcher->Rank(embeddings, 3)) {
       if (candidate.stone_id == options.stone_id) continue;
       if (candidate.distance > threshold) break;
       spdlog::warn(

@@ -20,12 +20,12 @@ IdentifyResult Identify(Session& session, const IdentifyOptions& options) {
     throw InputError("none of the pictures can be used: " +
                      (result.rejected.empty() ? std::string("no pictures")
                                               : result.rejected.front()));
-  Matcher matcher = session.BuildMatcher();
-  if (matcher.StoneCount() == 0)
+  std::optional<Matcher> matcher = session.BuildMatcher();
+  if (!matcher)
     throw InputError("gallery " + session.gallery().dir().string() +
                      " has no enrolled stone for model " +
                      session.model().name);
-  result.ranking = matcher.Rank(embeddings, options.top);
+  result.ranking = matcher->Rank(embeddings, options.top);
   for (const auto& candidate : result.ranking)
     result.under_threshold.push_back(candidate.distance <= result.threshold);
   if (!result.ranking.empty())

@@ -32,14 +32,37 @@ Session::Session(const SessionOptions& options) : options_(options) {
       !std::filesystem::is_directory(options_.gallery.dir))
     throw InputError("there is no gallery at " + options_.gallery.dir.string() +
                      ": enrol a stone first, or give --gallery");
-  std::filesystem::path model =
-      options_.model.empty() ? DefaultModelPath() : options_.model;
+  gallery_ = Gallery::Open(options_.gallery);
+  // The model: the one asked for, else the gallery's active model (the one
+  // its references come from), else the shipped default.
+  std::filesystem::path model = options_.model;
+  if (model.empty()) {
+    std::string active = gallery_->ActiveModel();
+    if (!active.empty()) model = gallery_->ModelFile(active);
+    if (!model.empty() && !std::filesystem::is_regular_file(model)) {
+      spdlog::warn(
+          "The gallery's active model file {} is gone; using the "
+          "default model",
+          model.string());
+      model.clear();
+    }
+    if (model.empty()) model = DefaultModelPath();
+  }
   embedder_ = Embedder::Load(model, options_.embedder);
   if (options_.metric_from_model)
     options_.match.metric = ParseMetric(embedder_->info().metric);
   options_.match.Check();
-  gallery_ = Gallery::Open(options_.gallery);
-  if (!options_.gallery.read_only) gallery_->RegisterModel(embedder_->info());
+  if (!options_.gallery.read_only)
+    gallery_->RegisterModel(embedder_->info(),
+                            std::filesystem::absolute(model));
+  std::string active = gallery_->ActiveModel();
+  if (!active.empty() && active != embedder_->info().id)
+    spdlog::warn(
+        "Model {} is not the gallery's active model {}: stones enrolled "
+        "with the active model have no references for it until `diareid "
+        "reindex --model {}` has run",
+        embedder_->info().id.substr(0, 12), active.substr(0, 12),
+        model.string());
   spdlog::debug("Session: model {} ({}), gallery {}", model.string(),
                 embedder_->info().id.substr(0, 12), gallery_->dir().string());
 }
@@ -107,12 +130,26 @@ EmbeddingMatrix Session::Embed(std::vector<Picture>& pictures, bool strict,
   return embedder_->Embed(inputs);
 }
 
-Matcher Session::BuildMatcher() {
+Matcher Session::BuildStoneMatcher(const std::string& stone_id) {
+  ReferenceSet references;
+  {
+    ScopedTimer timer(&times_.database_ms);
+    references = gallery_->LoadStoneReferences(model().id, stone_id);
+  }
+  if (references.stone_ids.empty())
+    throw InputError("stone " + stone_id + " has no references for model " +
+                     model().name + " (" + model().id.substr(0, 12) +
+                     "): run `diareid reindex` after a model change");
+  return Matcher(std::move(references), options_.match);
+}
+
+std::optional<Matcher> Session::BuildMatcher() {
   ReferenceSet references;
   {
     ScopedTimer timer(&times_.database_ms);
     references = gallery_->LoadReferences(model().id);
   }
+  if (references.stone_ids.empty()) return std::nullopt;
   return Matcher(std::move(references), options_.match);
 }
 

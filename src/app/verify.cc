@@ -33,13 +33,16 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
   result.pictures_used = static_cast<int>(embeddings.rows());
 
   if (result.pictures_used > 0) {
-    Matcher matcher = session.BuildMatcher();
-    result.distance = matcher.DistanceTo(embeddings, options.stone_id);
+    result.distance = session.BuildStoneMatcher(options.stone_id)
+                          .DistanceTo(embeddings, options.stone_id);
     result.verdict = result.distance <= result.threshold
                          ? Verdict::kSameStone
                          : Verdict::kDifferentStone;
     if (result.verdict == Verdict::kDifferentStone) {
-      for (const auto& candidate : matcher.Rank(embeddings, 2)) {
+      // Which enrolled stone is it, then? Only now is the whole gallery
+      // worth loading.
+      std::optional<Matcher> matcher = session.BuildMatcher();
+      for (const auto& candidate : matcher->Rank(embeddings, 2)) {
         if (candidate.stone_id == options.stone_id) continue;
         if (candidate.distance <= result.threshold)
           result.matches_instead = candidate;

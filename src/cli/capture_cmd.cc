@@ -3,7 +3,6 @@
 
 #include "command.h"
 #include "diareid/rig/capture.h"
-#include "diareid/sim/sim_camera.h"
 
 namespace diareid::cli {
 namespace {
@@ -40,7 +39,6 @@ void RegisterCapture(Registry& registry) {
       "OUT/<stone id>/<shot>.png and OUT/manifest.json; Ctrl-C stops the "
       "table and keeps what was captured (exit 3)",
       [args] {
-        sim::RegisterSimulatedCamera();
         Rig rig(args->rig, args->tray);
         CaptureOptions options;
         if (!args->all) options.wells = SplitWells(args->wells);

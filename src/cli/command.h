@@ -76,6 +76,8 @@ void RegisterCapture(Registry& registry);
 void RegisterRig(Registry& registry);
 void RegisterEmbed(Registry& registry);
 void RegisterModel(Registry& registry);
+void RegisterGallery(Registry& registry);
+void RegisterReindex(Registry& registry);
 
 // Registers every subcommand of the binary (the one place they are listed).
 void RegisterAllCommands(Registry& registry);

@@ -11,9 +11,11 @@ void RegisterAllCommands(Registry& registry) {
   RegisterEval(registry);
   RegisterCapture(registry);
   RegisterRig(registry);
-  RegisterVersion(registry);
   RegisterEmbed(registry);
   RegisterModel(registry);
+  RegisterGallery(registry);
+  RegisterReindex(registry);
+  RegisterVersion(registry);
 }
 
 }  // namespace diareid::cli

@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "diareid/core/logging.h"
+#include "diareid/sim/sim_camera.h"
 
 namespace {
 
@@ -57,6 +58,9 @@ int Run(int argc, char** argv) {
   }
 
   diareid::SetUpLogging(global.log_level, global.log_file);
+  // Rig files may name the simulated camera; it sits behind the same
+  // interface as a real one.
+  diareid::sim::RegisterSimulatedCamera();
   const diareid::cli::CommandRunner* runner = registry.Chosen();
   if (runner == nullptr) {
     std::fprintf(stderr, "diareid: choose a command (see --help)\n");

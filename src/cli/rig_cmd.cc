@@ -4,7 +4,6 @@
 
 #include "command.h"
 #include "diareid/rig/capture.h"
-#include "diareid/sim/sim_camera.h"
 
 namespace diareid::cli {
 namespace {
@@ -40,7 +39,6 @@ void RegisterRig(Registry& registry) {
                                       "Drive the rig by hand (technician)");
   auto args = std::make_shared<RigArgs>();
   CLI::App* home = registry.Add(*group, "home", "Home the table", [args] {
-    sim::RegisterSimulatedCamera();
     Rig rig(args->rig, "");
     rig.Home();
     return PositionOutput(rig, "Homed");
@@ -51,7 +49,6 @@ void RegisterRig(Registry& registry) {
       "Home, then move the table to X Y (mm, rig coordinates, inside the "
       "soft limits)",
       [args] {
-        sim::RegisterSimulatedCamera();
         Rig rig(args->rig, "");
         rig.Home();
         rig.MoveTo({args->x_mm, args->y_mm});
@@ -63,7 +60,6 @@ void RegisterRig(Registry& registry) {
   CLI::App* status = registry.Add(
       *group, "status", "Connect and report the controller and the position",
       [args] {
-        sim::RegisterSimulatedCamera();
         Rig rig(args->rig, "");
         return PositionOutput(rig, "Connected");
       });

@@ -90,6 +90,8 @@ class SimulatedCamera : public Camera {
     if (!context.tray_file.empty()) {
       TrayFile tray = LoadTrayFile(context.tray_file);
       wells_ = tray.wells;
+      // Loading another tray is putting the stones down again.
+      tray_name_ = tray.name;
     }
     pitch_mm_ = std::numeric_limits<double>::infinity();
     for (size_t i = 0; i < wells_.size(); ++i)
@@ -110,8 +112,9 @@ class SimulatedCamera : public Camera {
     ShotConditions c = DrawShot(ranges_, 0, 0, 0, render_.size);
     if (well != nullptr && !well->stone.empty()) {
       const PlacedStone& stone = StoneIn(*well);
-      uint64_t placement = SeedOf(std::hash<std::string>()(placement_),
-                                  std::hash<std::string>()(well->name));
+      uint64_t placement =
+          SeedOf(std::hash<std::string>()(placement_ + "/" + tray_name_),
+                 std::hash<std::string>()(well->name));
       c = DrawShot(ranges_, stone.seed ^ placement, stone.index, 0,
                    render_.size);
       c.pose.shift_x += (well->position.x_mm - table.x_mm) / diameter_mm_;
@@ -169,7 +172,7 @@ class SimulatedCamera : public Camera {
   CameraContext context_;
   RenderOptions render_;
   NuisanceRanges ranges_;
-  std::string preset_, placement_;
+  std::string preset_, placement_, tray_name_;
   double diameter_mm_ = 2, exposure_ = 1, pitch_mm_ = 0;
   std::vector<Well> wells_;
   std::map<std::string, PlacedStone> stones_;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,8 +89,12 @@ class Session {
   EmbeddingMatrix Embed(std::vector<Picture>& pictures, bool strict,
                         std::vector<std::string>* rejected);
 
-  // A matcher over the current references of every enrolled stone.
-  Matcher BuildMatcher();
+  // A matcher over the current references of every enrolled stone, or
+  // nothing when no stone is enrolled for this model.
+  std::optional<Matcher> BuildMatcher();
+  // A matcher over one stone's references (all that verify needs); throws
+  // InputError when the stone has none for this model.
+  Matcher BuildStoneMatcher(const std::string& stone_id);
 
  private:
   SessionOptions options_;
