@@ -98,7 +98,7 @@ std::vector<Picture> Session::Acquire(const PictureSource& source) {
     }
     {
       ScopedTimer timer(&times_.decode_ms);
-      picture.bgr = LoadPicture(path);
+      picture.bgr = DecodePicture(picture.encoded, picture.name);
     }
     pictures.push_back(std::move(picture));
   }

@@ -66,7 +66,12 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
   record.result = ToJson(result);
   {
     ScopedTimer timer(&session.times().database_ms);
-    session.gallery().RecordQuery(record);
+    // An inconclusive verification has no picture to keep, but the attempt
+    // still goes into the event log.
+    if (record.captures.empty())
+      session.gallery().RecordEvent("verify", options.stone_id, record.result);
+    else
+      session.gallery().RecordQuery(record);
   }
   result.times = session.times();
   return result;

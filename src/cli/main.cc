@@ -2,8 +2,10 @@
 // place where errors become an exit code and one line on stderr.
 #include <spdlog/spdlog.h>
 
+#include <toml++/toml.h>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "command.h"
@@ -13,6 +15,32 @@
 namespace {
 
 using diareid::ExitCode;
+
+// CLI11 reads TOML leniently; a malformed config file must be refused with
+// where it is wrong, so every --config is parsed strictly first.
+void CheckConfigFiles(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string file;
+    if (arg == "--config" && i + 1 < argc) {
+      file = argv[i + 1];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      file = arg.substr(9);
+    } else {
+      continue;
+    }
+    if (!std::filesystem::is_regular_file(file)) continue;  // CLI11 says so
+    try {
+      (void)toml::parse_file(file);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      throw diareid::InputError(
+          "config file " + file + " is not valid TOML at line " +
+          std::to_string(where.line) + ", column " +
+          std::to_string(where.column) + ": " + std::string(e.description()));
+    }
+  }
+}
 
 int Run(int argc, char** argv) {
   CLI::App app{
@@ -47,13 +75,21 @@ int Run(int argc, char** argv) {
   diareid::cli::Registry registry(app, global);
   diareid::cli::RegisterAllCommands(registry);
 
+  CheckConfigFiles(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::fprintf(stderr, "diareid: %s (see --help)\n", e.what());
+    std::vector<std::string> extra = app.remaining();
+    if (!extra.empty()) {
+      std::fprintf(stderr,
+                   "diareid: unknown command or argument '%s' (see --help)\n",
+                   extra.front().c_str());
+    } else {
+      std::fprintf(stderr, "diareid: %s (see --help)\n", e.what());
+    }
     return static_cast<int>(ExitCode::kBadInput);
   }
 

@@ -1,5 +1,12 @@
 #include "diareid/image/preprocess.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -89,14 +96,61 @@ void PreprocessOptions::Check() const {
   CheckRange("min_mean_level", min_mean_level, 0.0, 1.0);
 }
 
-cv::Mat LoadPicture(const std::filesystem::path& path) {
-  cv::Mat bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
+namespace {
+
+// Codec libraries (libpng, libjpeg) print their own warnings on stderr for
+// a damaged file; the user gets one line from us instead, so stderr is
+// pointed at /dev/null while a picture decodes.
+class QuietStderr {
+ public:
+  QuietStderr() {
+    std::fflush(stderr);
+    saved_ = ::dup(STDERR_FILENO);
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStderr() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
+
+cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
+  cv::Mat bgr;
+  if (!bytes.empty()) {
+    QuietStderr quiet;
+    cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
+                const_cast<char*>(bytes.data()));
+    bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
+  }
   if (bgr.empty())
     throw PictureRejected(RejectReason::kUndecodable,
-                          path.string() +
-                              ": cannot be decoded (missing, empty or not a "
+                          name +
+                              ": cannot be decoded (empty, damaged or not a "
                               "picture), expected a PNG, JPEG or TIFF file");
   return bgr;
+}
+
+cv::Mat LoadPicture(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw PictureRejected(RejectReason::kUndecodable,
+                          path.string() +
+                              ": cannot be read (missing or no "
+                              "permission), expected a picture "
+                              "file");
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  return DecodePicture(bytes, path.string());
 }
 
 PreparedPicture PreparePicture(const cv::Mat& bgr,

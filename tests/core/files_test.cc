@@ -1,9 +1,11 @@
 #include "diareid/core/files.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "diareid/core/error.h"
@@ -46,13 +48,33 @@ TEST_F(FilesTest, WriteIntoMissingFolderNamesThePath) {
   }
 }
 
-TEST_F(FilesTest, FullDiskIsReportedNotIgnored) {
-  // /dev/full accepts opens and fails every write with ENOSPC; a rename
-  // target in /dev is impossible, so write through a folder symlink is not
-  // needed: the temporary itself cannot be created there as non-root, and
-  // as root the write fails. Either way an error must come out.
-  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP();
-  EXPECT_THROW(WriteFileAtomic("/dev/full", std::string(4096, 'x')), Error);
+TEST_F(FilesTest, FullDiskIsReportedAndLeavesNoTemporary) {
+  // A file-size limit makes write() fail as on a full disk (EFBIG); the
+  // signal it raises is ignored so that the call itself reports it.
+  auto path = dir() / "big.bin";
+  WriteFileAtomic(path, "old content");
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old_limit;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  bool threw = false;
+  try {
+    WriteFileAtomic(path, std::string(100000, 'x'));
+  } catch (const InternalError& e) {
+    threw = std::string(e.what()).find("big.bin") != std::string::npos;
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_TRUE(threw) << "expected an InternalError naming big.bin";
+  EXPECT_EQ(ReadFile(path), "old content");
+  int entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir())) {
+    (void)entry;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1) << "a temporary file was left behind";
 }
 
 TEST(DefaultDataDirTest, FollowsXdgDataHome) {

@@ -73,6 +73,10 @@ struct PreparedPicture {
 // naming the file when it is missing, empty or corrupt.
 cv::Mat LoadPicture(const std::filesystem::path& path);
 
+// Decodes a picture held in memory (the bytes of a PNG, JPEG or TIFF file);
+// throws PictureRejected(kUndecodable) naming `name` when it cannot.
+cv::Mat DecodePicture(const std::string& bytes, const std::string& name);
+
 // Finds the stone, checks quality, crops and resizes; throws PictureRejected
 // whose message starts with `name` (a file name, or "camera frame 3").
 PreparedPicture PreparePicture(const cv::Mat& bgr,

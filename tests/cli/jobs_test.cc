@@ -1,0 +1,221 @@
+// Enrol, verify and identify end to end through the binary, on pictures
+// rendered by the simulator, with the shipped model; and what each command
+// does with bad input: its exit code, its one line, and a gallery unchanged.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "testing.h"
+
+namespace diareid {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::DiareidBinary;
+using testing::RunCommand;
+using testing::RunResult;
+
+// Four rendered stones, six shots each, shared by every test of the suite.
+class JobsTest : public testing::TempDirTest {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = fs::temp_directory_path() /
+            ("diareid-jobs-data-" + std::to_string(::getpid()));
+    RunResult r = RunCommand(
+        DiareidBinary() + " --log-level warn simulate dataset --out " +
+        data_.string() + " --stones 4 --shots 6 --seed 4242 --size 256");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { fs::remove_all(data_); }
+
+  // The six pictures of stone i (0 to 3), sorted.
+  static std::vector<std::string> Shots(int stone) {
+    std::vector<std::string> shots;
+    char name[32];
+    std::snprintf(name, sizeof(name), "s4242-%05d", stone);
+    for (const auto& entry : fs::directory_iterator(data_ / name))
+      if (entry.path().extension() == ".png")
+        shots.push_back(entry.path().string());
+    std::sort(shots.begin(), shots.end());
+    return shots;
+  }
+  static std::string Join(const std::vector<std::string>& files, size_t from,
+                          size_t to) {
+    std::string joined;
+    for (size_t i = from; i < to && i < files.size(); ++i)
+      joined += " " + files[i];
+    return joined;
+  }
+  RunResult Diareid(const std::string& args) {
+    return RunCommand(DiareidBinary() + " --log-level warn --gallery " +
+                      gallery().string() + " " + args);
+  }
+  fs::path gallery() const { return dir() / "gallery"; }
+  // Enrols stones 0..n-1 with their first three shots.
+  void EnrolStones(int n) {
+    for (int i = 0; i < n; ++i) {
+      RunResult r = Diareid("enrol --id stone-" + std::to_string(i) +
+                            " --images" + Join(Shots(i), 0, 3));
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  std::string GalleryList() { return Diareid("--json gallery list").out; }
+
+  static fs::path data_;
+};
+
+fs::path JobsTest::data_;
+
+TEST_F(JobsTest, ReturnedStoneVerifiesAndSwitchedStoneIsCaught) {
+  EnrolStones(4);
+  for (int i = 0; i < 4; ++i) {
+    RunResult same = Diareid("verify --id stone-" + std::to_string(i) +
+                             " --images" + Join(Shots(i), 3, 6));
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    EXPECT_NE(same.out.find("SAME STONE"), std::string::npos) << same.out;
+  }
+  // Stone 1's pictures presented as stone 0: a switch.
+  RunResult switched =
+      Diareid("verify --id stone-0 --images" + Join(Shots(1), 3, 6));
+  EXPECT_EQ(switched.exit_code, 1) << switched.out << switched.err;
+  EXPECT_NE(switched.out.find("DIFFERENT STONE"), std::string::npos);
+  EXPECT_NE(switched.out.find("stone-1"), std::string::npos)
+      << "verify should say which enrolled stone the pictures match: "
+      << switched.out;
+}
+
+TEST_F(JobsTest, IdentifyRanksTheRightStoneFirst) {
+  EnrolStones(4);
+  for (int i = 0; i < 4; ++i) {
+    RunResult r =
+        Diareid("--json identify --top 2 --images" + Join(Shots(i), 4, 5));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    size_t first = r.out.find("\"stone\"");
+    ASSERT_NE(first, std::string::npos) << r.out;
+    EXPECT_EQ(r.out.substr(first, 30).find("stone-" + std::to_string(i)) !=
+                  std::string::npos,
+              true)
+        << r.out;
+  }
+}
+
+TEST_F(JobsTest, EnrollingAnIdTwiceNeedsReEnrol) {
+  EnrolStones(1);
+  RunResult again =
+      Diareid("enrol --id stone-0 --images" + Join(Shots(0), 3, 6));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("--re-enrol"), std::string::npos) << again.err;
+  RunResult re =
+      Diareid("enrol --re-enrol --id stone-0 --images" + Join(Shots(0), 3, 6));
+  EXPECT_EQ(re.exit_code, 0) << re.err;
+  RunResult show = Diareid("--json gallery show stone-0");
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("re-enrol"), std::string::npos) << show.out;
+}
+
+TEST_F(JobsTest, EnrollingTheSameStoneUnderAnotherIdWarns) {
+  EnrolStones(1);
+  RunResult r = Diareid("enrol --id copy-of-0 --images" + Join(Shots(0), 3, 6));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("looks like enrolled stone stone-0"), std::string::npos)
+      << r.out;
+}
+
+TEST_F(JobsTest, CorruptEmptyAndStonelessPicturesAreRefusedAndChangeNothing) {
+  EnrolStones(1);
+  std::string before = GalleryList();
+  std::ofstream(dir() / "corrupt.png") << "\x89PNG\r\n\x1a\n garbage";
+  std::ofstream(dir() / "empty.png");
+  cv::imwrite((dir() / "black.png").string(),
+              cv::Mat(256, 256, CV_8UC3, cv::Scalar::all(0)));
+  for (const char* name : {"corrupt.png", "empty.png", "black.png"}) {
+    RunResult r = Diareid("enrol --id stone-9 --images " + Shots(2)[0] + " " +
+                          (dir() / name).string());
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  RunResult none =
+      Diareid("verify --id stone-0 --images " + (dir() / "black.png").string());
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.out.find("INCONCLUSIVE"), std::string::npos) << none.out;
+  EXPECT_EQ(GalleryList().find("stone-9"), std::string::npos);
+  EXPECT_EQ(Diareid("gallery check").exit_code, 0);
+  (void)before;
+}
+
+TEST_F(JobsTest, UnknownAndMalformedIdsAreBadInput) {
+  EnrolStones(1);
+  RunResult unknown = Diareid("verify --id stone-7 --images " + Shots(0)[4]);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("stone-7"), std::string::npos) << unknown.err;
+  RunResult malformed =
+      Diareid("enrol --id 'bad id/..' --images " + Shots(0)[4]);
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("bad id/.."), std::string::npos)
+      << malformed.err;
+  RunResult history = Diareid("gallery show stone-7");
+  EXPECT_EQ(history.exit_code, 2) << history.err;
+}
+
+TEST_F(JobsTest, VerifyOnAMissingGalleryDoesNotCreateOne) {
+  RunResult r = Diareid("verify --id stone-0 --images " + Shots(0)[0]);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(gallery()));
+}
+
+TEST_F(JobsTest, GalleryThatIsAFileIsBadInput) {
+  std::ofstream(gallery()) << "not a folder";
+  RunResult r = Diareid("enrol --id stone-0 --images " + Shots(0)[0]);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find(gallery().string()), std::string::npos) << r.err;
+}
+
+TEST_F(JobsTest, FullDiskFailsTheEnrolmentAndLosesNothing) {
+  EnrolStones(1);
+  // A file-size limit makes writes fail as on a full disk (EFBIG); the
+  // signal it raises is ignored so that the write itself reports the error.
+  RunResult r =
+      RunCommand("trap '' XFSZ; ulimit -f 64; " + DiareidBinary() +
+                 " --log-level warn --gallery " + gallery().string() +
+                 " enrol --id stone-1 " + "--images" + Join(Shots(1), 0, 6));
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(GalleryList().find("stone-1"), std::string::npos);
+  EXPECT_EQ(Diareid("gallery check").exit_code, 0);
+  RunResult still =
+      Diareid("verify --id stone-0 --images" + Join(Shots(0), 3, 6));
+  EXPECT_EQ(still.exit_code, 0) << still.err;
+}
+
+TEST_F(JobsTest, TamperingWithTheDatabaseIsFoundByCheck) {
+  EnrolStones(2);
+  ASSERT_EQ(Diareid("gallery check").exit_code, 0);
+  fs::path db = gallery() / "gallery.sqlite";
+  RunResult edit =
+      RunCommand("sqlite3 " + db.string() +
+                 " \"UPDATE embeddings SET vector = zeroblob(length(vector)) "
+                 "WHERE id = 1\"");
+  ASSERT_EQ(edit.exit_code, 0) << edit.err;
+  RunResult check = Diareid("gallery check");
+  EXPECT_EQ(check.exit_code, 4) << check.out << check.err;
+}
+
+TEST_F(JobsTest, DeletingAnEventIsFoundByCheck) {
+  EnrolStones(2);
+  fs::path db = gallery() / "gallery.sqlite";
+  RunResult del = RunCommand(
+      "sqlite3 " + db.string() +
+      " \"DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = 2\"");
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  RunResult check = Diareid("gallery check");
+  EXPECT_EQ(check.exit_code, 4) << check.out << check.err;
+}
+
+}  // namespace
+}  // namespace diareid
