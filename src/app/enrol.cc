@@ -18,6 +18,13 @@ EnrolResult Enrol(Session& session, const EnrolOptions& options) {
   EmbeddingMatrix embeddings =
       session.Embed(pictures, /*strict=*/true, /*rejected=*/nullptr);
 
+  int calibrated_refs = session.model().calibration.value("references", 0);
+  if (static_cast<int>(pictures.size()) < calibrated_refs)
+    spdlog::warn(
+        "Stone {} is enrolled with {} pictures, but the model's threshold "
+        "was calibrated with {} references per stone: verdicts on it are "
+        "less certain",
+        options.stone_id, pictures.size(), calibrated_refs);
   EnrolResult result;
   result.stone_id = options.stone_id;
   result.pictures = static_cast<int>(pictures.size());

@@ -69,6 +69,13 @@ EvalReport Evaluate(const EvalOptions& options) {
   if (options.metric_from_model)
     protocol.match.metric = ParseMetric(info.metric);
   protocol.Check();
+  // The threshold is a distance in the model's metric: calibrating in
+  // another one would make every later verdict wrong.
+  if (options.calibrate && MetricName(protocol.match.metric) != info.metric)
+    throw InputError("--calibrate with --metric " +
+                     std::string(MetricName(protocol.match.metric)) +
+                     ": model " + model.string() + " matches with the " +
+                     info.metric + " metric, and its threshold must too");
 
   EvalReport report;
   report.model_id = info.id;
@@ -110,21 +117,24 @@ EvalReport Evaluate(const EvalOptions& options) {
   }
   if (options.calibrate) {
     const VerificationReport& v = report.result.verification;
-    report.calibrated_threshold = v.threshold_at_frr;
+    // A switched stone that passes is the jeweller's costly error, so the
+    // threshold holds false accepts under the target; verification averages
+    // several query pictures, which lowers false rejects further.
+    report.calibrated_threshold = v.threshold_at_far;
     nlohmann::json calibration = {
         {"rule",
-         "false reject rate <= target, one query picture against "
+         "false accept rate <= target, one query picture against "
          "the mean of the references"},
-        {"frr_target", v.frr_target},
-        {"far_at_threshold", v.far_at_frr},
+        {"far_target", v.far_target},
+        {"frr_at_threshold", v.frr_at_far},
         {"references", protocol.references},
         {"data", options.data.filename().string()},
         {"stones", report.result.stones + report.result.distractor_stones},
         {"genuine_pairs", v.genuine_pairs},
         {"impostor_pairs", v.impostor_pairs}};
-    WriteThreshold(model, v.threshold_at_frr, calibration);
-    report.json["calibrated_threshold"] = v.threshold_at_frr;
-    spdlog::info("Wrote threshold {:.6f} into {}", v.threshold_at_frr,
+    WriteThreshold(model, v.threshold_at_far, calibration);
+    report.json["calibrated_threshold"] = v.threshold_at_far;
+    spdlog::info("Wrote threshold {:.6f} into {}", v.threshold_at_far,
                  model.string());
   }
   return report;

@@ -13,6 +13,12 @@ ReindexSummary Reindex(const ReindexOptions& options) {
   std::filesystem::path file =
       options.model.empty() ? DefaultModelPath() : options.model;
   std::unique_ptr<Embedder> embedder = Embedder::Load(file, options.embedder);
+  // The switch at the end would leave the shop unable to verify anything.
+  if (embedder->info().verify_threshold <= 0)
+    throw InputError("model " + file.string() +
+                     " has no calibrated verdict threshold: calibrate it "
+                     "with `diareid eval --calibrate` before re-indexing "
+                     "the gallery with it");
   GalleryOptions gallery_options = options.gallery;
   if (!std::filesystem::exists(gallery_options.dir / "gallery.sqlite"))
     throw InputError("there is no gallery at " + gallery_options.dir.string() +

@@ -9,11 +9,9 @@
 namespace diareid {
 
 std::vector<Picture> CapturePictures(const PictureSource& source) {
-  if (source.tray_file.empty())
-    throw InputError("--rig " + source.rig_file.string() +
-                     " needs --tray: the tray file that says where well " +
-                     source.well + " is");
   Rig rig(source.rig_file, source.tray_file);
+  // Refuse a well the tray does not have before the table moves at all.
+  rig.tray().Find(source.well);
   spdlog::info("Rig: {}", rig.Describe());
   rig.Home();
   std::vector<Shot> shots = rig.Shots(source.well, source.shots);

@@ -14,6 +14,10 @@ namespace diareid {
 namespace {}  // namespace
 
 void PictureSource::Check() const {
+  if (!rig_file.empty() && tray_file.empty())
+    throw InputError("--rig " + rig_file.string() +
+                     " needs --tray: the tray file that says where well " +
+                     well + " is");
   bool files = !images.empty();
   bool rig = !rig_file.empty();
   if (files == rig)
@@ -69,6 +73,13 @@ Session::Session(const SessionOptions& options) : options_(options) {
 
 double Session::Threshold() const {
   if (options_.threshold > 0) return options_.threshold;
+  // A calibrated threshold is a distance in the model's metric; in another
+  // metric it would accept anything or nothing.
+  if (MetricName(options_.match.metric) != model().metric)
+    throw InputError("the model's threshold is calibrated for the " +
+                     model().metric + " metric, not " +
+                     MetricName(options_.match.metric) +
+                     ": give --threshold for that metric");
   if (model().verify_threshold > 0) return model().verify_threshold;
   throw InputError("model " + model().name +
                    " has no calibrated verdict threshold: run `diareid eval "
@@ -76,7 +87,9 @@ double Session::Threshold() const {
 }
 
 bool Session::HasThreshold() const {
-  return options_.threshold > 0 || model().verify_threshold > 0;
+  return options_.threshold > 0 ||
+         (model().verify_threshold > 0 &&
+          MetricName(options_.match.metric) == model().metric);
 }
 
 std::vector<Picture> Session::Acquire(const PictureSource& source) {

@@ -52,17 +52,17 @@ void RegisterEval(Registry& registry) {
   cmd->add_option("--seed", o->protocol.seed, "Seed of the reference choice")
       ->capture_default_str();
   cmd->add_option("--frr-target", o->protocol.frr_target,
-                  "False reject rate of the reported (and calibrated) "
-                  "threshold")
+                  "False reject rate of the reported threshold")
       ->capture_default_str();
   cmd->add_option("--far-target", o->protocol.far_target,
-                  "False accept rate of the reported threshold")
+                  "False accept rate of the reported (and calibrated) "
+                  "threshold")
       ->capture_default_str();
   cmd->add_option("--plot", *plot,
                   "PNG of the distance distributions and the CMC curve");
   cmd->add_flag("--calibrate", o->calibrate,
-                "Write the threshold at the false reject target into the "
-                "model file");
+                "Write the threshold at the false accept target into the "
+                "model file (the model's metric only)");
 }
 
 }  // namespace diareid::cli

@@ -1,5 +1,6 @@
 // `diareid gallery list | show | check | export | backup | restore`.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -150,6 +151,10 @@ CommandOutput RunExport(const GlobalOptions& global, const std::string& to) {
     out.text = out.json.dump(2) + "\n";
     return out;
   }
+  // Never over an existing file: it could be a backup, or the gallery.
+  if (std::filesystem::exists(to))
+    throw InputError("--out " + to +
+                     " already exists; give a new file name for the export");
   WriteFileAtomic(to, out.json.dump(2) + "\n");
   out.text = "exported " + std::to_string(out.json["stones"].size()) +
              " stones to " + to + "\n";

@@ -1,5 +1,8 @@
 #include "job_options.h"
 
+#include <cmath>
+#include <cstdlib>
+
 #include "diareid/core/files.h"
 
 namespace diareid::cli {
@@ -10,7 +13,7 @@ void AddPictureOptions(CLI::App* command, PictureSource& source) {
   command->add_option("--rig", source.rig_file,
                       "Take the pictures now through this rig file");
   command->add_option("--tray", source.tray_file,
-                      "Tray file (default: the rig file's tray)");
+                      "Tray file that says where the wells are (with --rig)");
   command->add_option("--well", source.well, "Well holding the stone (A1...)");
   command->add_option("--shots", source.shots, "Pictures to take with --rig")
       ->capture_default_str();
@@ -23,9 +26,17 @@ void AddMatchOptions(CLI::App* command, MatchSettings& settings) {
                       "euclidean or cosine (default: the model's)");
   command->add_option("--k", settings.k, "Neighbours that vote, for knn")
       ->capture_default_str();
-  command->add_option("--threshold", settings.threshold,
-                      "Verdict threshold on the distance (default: the "
-                      "model's calibrated one)");
+  command
+      ->add_option("--threshold", settings.threshold,
+                   "Verdict threshold on the distance (default: the "
+                   "model's calibrated one)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double value = std::strtod(text.c_str(), nullptr);
+            if (std::isfinite(value) && value > 0) return "";
+            return "threshold " + text + " is not a positive finite number";
+          },
+          "POSITIVE"));
 }
 
 SessionOptions MakeSessionOptions(const GlobalOptions& global,

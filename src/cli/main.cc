@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <toml++/toml.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -50,6 +53,8 @@ int Run(int argc, char** argv) {
       "error.",
       "diareid"};
   app.require_subcommand(1);
+  // A misspelt key in a config file is an error, not a silent default.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   app.set_config("--config", "", "TOML file with the same names as options",
                  false);
   diareid::cli::GlobalOptions global;
@@ -113,7 +118,20 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
+// OpenMP threads that spin while waiting starve the other threads of the
+// shop's small machines (measured: 0.9 against 44 pictures/s when training
+// on a busy 2-core machine). libgomp reads its policy before main() runs,
+// so the binary starts itself again once with a passive policy, unless the
+// user chose one.
+static void PreferPassiveOpenMp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);
+  // exec failed (no /proc): carry on with the default policy.
+}
+
 int main(int argc, char** argv) {
+  PreferPassiveOpenMp(argv);
   try {
     return Run(argc, argv);
   } catch (const diareid::Error& e) {

@@ -130,8 +130,21 @@ cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
     QuietStderr quiet;
     cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
                 const_cast<char*>(bytes.data()));
-    bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
+    try {
+      bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
+    } catch (const cv::Exception&) {
+      bgr.release();  // a header OpenCV refuses (absurd size): undecodable
+    }
   }
+  // A rig picture is a few megapixels; a far larger one is a mistake and
+  // would stall stone finding for minutes.
+  constexpr int kMaxSide = 8192;
+  if (!bgr.empty() && (bgr.cols > kMaxSide || bgr.rows > kMaxSide))
+    throw PictureRejected(RejectReason::kUndecodable,
+                          name + ": picture is " + std::to_string(bgr.cols) +
+                              " x " + std::to_string(bgr.rows) +
+                              " px, expected at most " +
+                              std::to_string(kMaxSide) + " px a side");
   if (bgr.empty())
     throw PictureRejected(RejectReason::kUndecodable,
                           name +

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <set>
 
 #include "diareid/core/error.h"
 #include "diareid/core/files.h"
@@ -61,6 +62,22 @@ CaptureResult CaptureTray(Rig& rig, const CaptureOptions& options) {
     for (const Well& w : rig.tray().wells)
       for (const std::string& name : options.wells)
         if (rig.tray().Find(name).name == w.name) wells.push_back(&w);
+  }
+  // Each well's id names a folder under --out: it must stay inside it, and
+  // two wells must not write into the same folder.
+  std::set<std::string> ids;
+  for (const Well* well : wells) {
+    const std::string& id = well->stone_id;
+    bool safe = !id.empty() && id != "." && id != ".." &&
+                id.find('/') == std::string::npos &&
+                id.find('\\') == std::string::npos;
+    if (!safe)
+      throw InputError("tray " + rig.tray().name + ": well " + well->name +
+                       " has id '" + id +
+                       "', expected a folder name without '/' or '..'");
+    if (!ids.insert(id).second)
+      throw InputError("tray " + rig.tray().name + ": id '" + id +
+                       "' is used by two wells (or a well is asked twice)");
   }
   std::filesystem::create_directories(options.out);
   InterruptListener listener;

@@ -1,6 +1,7 @@
 #include "diareid/rig/stage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "diareid/core/error.h"
@@ -32,6 +33,11 @@ void Stage::Go(const TablePosition& machine) {
 }
 
 void Stage::MoveTo(const TablePosition& target) {
+  // NaN passes every comparison below; it must never reach the controller.
+  if (!std::isfinite(target.x_mm) || !std::isfinite(target.y_mm))
+    throw InputError("table position (" + std::to_string(target.x_mm) + ", " +
+                     std::to_string(target.y_mm) +
+                     ") mm is not a finite number");
   if (target.x_mm < motion_.x_min_mm || target.x_mm > motion_.x_max_mm ||
       target.y_mm < motion_.y_min_mm || target.y_mm > motion_.y_max_mm) {
     char message[200];

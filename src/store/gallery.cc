@@ -87,6 +87,9 @@ SqliteGallery::SqliteGallery(const GalleryOptions& options)
   }
   db_->Execute("PRAGMA synchronous = FULL");
   Migrate(*db_);
+  // Once a gallery signs its events, every writer must sign: an unsigned
+  // event would break the chain a key holder checks.
+  if (!key_.empty() && Setting("signed") != "1") WriteSetting("signed", "1");
   spdlog::debug("Opened gallery {}", options_.dir.string());
 }
 
@@ -94,6 +97,9 @@ void SqliteGallery::RequireWritable(const std::string& what) const {
   if (options_.read_only)
     throw InputError("gallery " + options_.dir.string() +
                      " is opened read-only: cannot " + what);
+  if (key_.empty() && Setting("signed") == "1")
+    throw InputError("gallery " + options_.dir.string() +
+                     " signs its events: give its --key-file to " + what);
 }
 
 std::string SqliteGallery::Setting(const std::string& key) const {
@@ -136,7 +142,11 @@ void SqliteGallery::RegisterModel(const ModelInfo& info,
                            "embedding size " + std::to_string(find.Int(0)) +
                            " but now has " +
                            std::to_string(info.embedding_size));
-    if (!file_text.empty() && find.Text(1) != file_text) {
+    // A one-off --model run must not redirect later runs: the recorded file
+    // changes only when it has gone.
+    std::string recorded = find.Text(1);
+    if (!file_text.empty() && recorded != file_text &&
+        (recorded.empty() || !std::filesystem::exists(recorded))) {
       Statement(*db_, "UPDATE models SET file = ? WHERE id = ?")
           .Bind(1, file_text)
           .Bind(2, info.id)

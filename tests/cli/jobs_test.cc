@@ -19,7 +19,7 @@ using testing::DiareidBinary;
 using testing::RunCommand;
 using testing::RunResult;
 
-// Four rendered stones, six shots each, shared by every test of the suite.
+// Four rendered stones, ten shots each, shared by every test of the suite.
 class JobsTest : public testing::TempDirTest {
  protected:
   static void SetUpTestSuite() {
@@ -27,12 +27,12 @@ class JobsTest : public testing::TempDirTest {
             ("diareid-jobs-data-" + std::to_string(::getpid()));
     RunResult r = RunCommand(
         DiareidBinary() + " --log-level warn simulate dataset --out " +
-        data_.string() + " --stones 4 --shots 6 --seed 4242 --size 256");
+        data_.string() + " --stones 4 --shots 10 --seed 4242 --size 256");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { fs::remove_all(data_); }
 
-  // The six pictures of stone i (0 to 3), sorted.
+  // The ten pictures of stone i (0 to 3), sorted.
   static std::vector<std::string> Shots(int stone) {
     std::vector<std::string> shots;
     char name[32];
@@ -55,11 +55,12 @@ class JobsTest : public testing::TempDirTest {
                       gallery().string() + " " + args);
   }
   fs::path gallery() const { return dir() / "gallery"; }
-  // Enrols stones 0..n-1 with their first three shots.
+  // Enrols stones 0..n-1 with their first six shots; shots 6 to 9 are left
+  // for the returns.
   void EnrolStones(int n) {
     for (int i = 0; i < n; ++i) {
       RunResult r = Diareid("enrol --id stone-" + std::to_string(i) +
-                            " --images" + Join(Shots(i), 0, 3));
+                            " --images" + Join(Shots(i), 0, 6));
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
@@ -74,13 +75,13 @@ TEST_F(JobsTest, ReturnedStoneVerifiesAndSwitchedStoneIsCaught) {
   EnrolStones(4);
   for (int i = 0; i < 4; ++i) {
     RunResult same = Diareid("verify --id stone-" + std::to_string(i) +
-                             " --images" + Join(Shots(i), 3, 6));
+                             " --images" + Join(Shots(i), 6, 10));
     EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
     EXPECT_NE(same.out.find("SAME STONE"), std::string::npos) << same.out;
   }
   // Stone 1's pictures presented as stone 0: a switch.
   RunResult switched =
-      Diareid("verify --id stone-0 --images" + Join(Shots(1), 3, 6));
+      Diareid("verify --id stone-0 --images" + Join(Shots(1), 6, 10));
   EXPECT_EQ(switched.exit_code, 1) << switched.out << switched.err;
   EXPECT_NE(switched.out.find("DIFFERENT STONE"), std::string::npos);
   EXPECT_NE(switched.out.find("stone-1"), std::string::npos)
@@ -92,7 +93,7 @@ TEST_F(JobsTest, IdentifyRanksTheRightStoneFirst) {
   EnrolStones(4);
   for (int i = 0; i < 4; ++i) {
     RunResult r =
-        Diareid("--json identify --top 2 --images" + Join(Shots(i), 4, 5));
+        Diareid("--json identify --top 2 --images" + Join(Shots(i), 7, 8));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     size_t first = r.out.find("\"stone\"");
     ASSERT_NE(first, std::string::npos) << r.out;
@@ -182,14 +183,14 @@ TEST_F(JobsTest, FullDiskFailsTheEnrolmentAndLosesNothing) {
   // signal it raises is ignored so that the write itself reports the error.
   RunResult r =
       RunCommand("trap '' XFSZ; ulimit -f 64; " + DiareidBinary() +
-                 " --log-level warn --gallery " + gallery().string() +
+                 " --log-level error --gallery " + gallery().string() +
                  " enrol --id stone-1 " + "--images" + Join(Shots(1), 0, 6));
   EXPECT_NE(r.exit_code, 0) << r.out;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(GalleryList().find("stone-1"), std::string::npos);
   EXPECT_EQ(Diareid("gallery check").exit_code, 0);
   RunResult still =
-      Diareid("verify --id stone-0 --images" + Join(Shots(0), 3, 6));
+      Diareid("verify --id stone-0 --images" + Join(Shots(0), 6, 10));
   EXPECT_EQ(still.exit_code, 0) << still.err;
 }
 
