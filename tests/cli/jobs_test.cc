@@ -220,3 +220,43 @@ TEST_F(JobsTest, DeletingAnEventIsFoundByCheck) {
 
 }  // namespace
 }  // namespace diareid
+
+namespace diareid {
+namespace {
+
+TEST_F(JobsTest, AnotherMetricNeedsItsOwnThreshold) {
+  EnrolStones(2);
+  // The model's threshold is a Euclidean distance; under cosine it would
+  // accept every stone.
+  RunResult r = Diareid("verify --metric cosine --id stone-0 --images" +
+                        Join(Shots(1), 6, 10));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--threshold"), std::string::npos) << r.err;
+  RunResult bad = Diareid("verify --threshold nan --id stone-0 --images" +
+                          Join(Shots(0), 6, 10));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+}
+
+TEST_F(JobsTest, ExportNeverOverwritesAFile) {
+  EnrolStones(1);
+  fs::path db = gallery() / "gallery.sqlite";
+  RunResult r = Diareid("gallery export --out " + db.string());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(Diareid("gallery check").exit_code, 0);
+}
+
+TEST_F(JobsTest, SignedGalleryRefusesWritesWithoutItsKey) {
+  std::ofstream(dir() / "shop.key") << "0123456789abcdef0123456789abcdef";
+  std::string key = " --key-file " + (dir() / "shop.key").string() + " ";
+  RunResult enrol =
+      Diareid(key + "enrol --id stone-0 --images" + Join(Shots(0), 0, 6));
+  ASSERT_EQ(enrol.exit_code, 0) << enrol.err;
+  RunResult unsigned_verify =
+      Diareid("verify --id stone-0 --images" + Join(Shots(0), 6, 10));
+  EXPECT_EQ(unsigned_verify.exit_code, 2) << unsigned_verify.err;
+  EXPECT_NE(unsigned_verify.err.find("--key-file"), std::string::npos);
+  EXPECT_EQ(Diareid(key + "gallery check").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace diareid
