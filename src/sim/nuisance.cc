@@ -6,23 +6,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "checks.h"
 #include "diareid/core/error.h"
 #include "random.h"
 
 namespace diareid::sim {
 namespace {
 
-std::string Number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
-}
-
 void CheckRange(const char* name, double value, double lo, double hi) {
-  if (!(value >= lo && value <= hi))
-    throw InputError(std::string("nuisance ") + name + " = " + Number(value) +
-                     " is out of range; expected " + Number(lo) + " to " +
-                     Number(hi));
+  CheckParameterRange("nuisance", name, value, lo, hi);
 }
 
 }  // namespace

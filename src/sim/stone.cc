@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "checks.h"
 #include "diareid/core/error.h"
 #include "diareid/sim/stone.h"
 #include "random.h"
@@ -9,17 +10,8 @@
 namespace diareid::sim {
 namespace {
 
-std::string Number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
-}
-
 void CheckRange(const char* name, double value, double lo, double hi) {
-  if (!(value >= lo && value <= hi))
-    throw InputError(std::string("cut parameter ") + name + " = " +
-                     Number(value) + " is out of range; expected " +
-                     Number(lo) + " to " + Number(hi));
+  CheckParameterRange("cut parameter", name, value, lo, hi);
 }
 
 }  // namespace

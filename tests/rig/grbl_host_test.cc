@@ -9,29 +9,13 @@
 namespace diareid::testing {
 namespace {
 
-using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
-
 void ExpectRecovers(const FirmwareFaults& faults, double max_s) {
-  auto start = Clock::now();
-  Bench bench(FirmwareDialect::kGrbl, faults);
-  bench.RunJob();
-  ExpectJobTargets(*bench.firmware);
-  EXPECT_LT(Elapsed(start), max_s);
+  ExpectHostRecovers(FirmwareDialect::kGrbl, faults, max_s);
 }
 
 void ExpectStops(const FirmwareFaults& faults, const std::string& what,
                  size_t max_targets, double max_s) {
-  auto start = Clock::now();
-  Bench bench(FirmwareDialect::kGrbl, faults);
-  try {
-    bench.RunJob();
-    FAIL() << "expected a RigError about " << what;
-  } catch (const RigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr(what));
-  }
-  EXPECT_LT(Elapsed(start), max_s);
-  EXPECT_LE(bench.firmware->Targets().size(), max_targets);
+  ExpectHostStops(FirmwareDialect::kGrbl, faults, what, max_targets, max_s);
 }
 
 TEST(GrblHost, RunsACleanJob) { ExpectRecovers({}, 3.0); }

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
+#include "diareid/core/error.h"
 #include "diareid/rig/firmware_host.h"
 #include "diareid/rig/scripted_firmware.h"
 #include "diareid/rig/stage.h"
@@ -79,6 +81,39 @@ inline void ExpectJobTargets(const ScriptedFirmware& firmware) {
 inline double Elapsed(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
+}
+
+// Runs the job under `faults` and expects it to reach every target, within
+// `max_s` seconds.
+inline void ExpectHostRecovers(FirmwareDialect dialect,
+                               const FirmwareFaults& faults, double max_s) {
+  auto start = std::chrono::steady_clock::now();
+  Bench bench(dialect, faults);
+  bench.RunJob();
+  ExpectJobTargets(*bench.firmware);
+  EXPECT_LT(Elapsed(start), max_s);
+}
+
+// Runs the job expecting a RigError that mentions `what`, soon enough, and
+// no target other than those asked for before the fault.
+inline void ExpectHostStops(FirmwareDialect dialect,
+                            const FirmwareFaults& faults,
+                            const std::string& what, size_t max_targets,
+                            double max_s) {
+  auto start = std::chrono::steady_clock::now();
+  Bench bench(dialect, faults);
+  try {
+    bench.RunJob();
+    ADD_FAILURE() << "expected a RigError about " << what;
+  } catch (const RigError& e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
+  EXPECT_LT(Elapsed(start), max_s);
+  auto targets = bench.firmware->Targets();
+  EXPECT_LE(targets.size(), max_targets);
+  if (targets.size() >= 2) {
+    EXPECT_DOUBLE_EQ(targets[1].x_mm, 10);
+  }
 }
 
 }  // namespace diareid::testing

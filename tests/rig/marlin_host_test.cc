@@ -9,35 +9,13 @@
 namespace diareid::testing {
 namespace {
 
-using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
-
 void ExpectRecovers(const FirmwareFaults& faults, double max_s) {
-  auto start = Clock::now();
-  Bench bench(FirmwareDialect::kMarlin, faults);
-  bench.RunJob();
-  ExpectJobTargets(*bench.firmware);
-  EXPECT_LT(Elapsed(start), max_s);
+  ExpectHostRecovers(FirmwareDialect::kMarlin, faults, max_s);
 }
 
-// Runs the job expecting a RigError that mentions `what`, soon enough, and
-// no target other than those asked for before the fault.
 void ExpectStops(const FirmwareFaults& faults, const std::string& what,
                  size_t max_targets, double max_s) {
-  auto start = Clock::now();
-  Bench bench(FirmwareDialect::kMarlin, faults);
-  try {
-    bench.RunJob();
-    FAIL() << "expected a RigError about " << what;
-  } catch (const RigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr(what));
-  }
-  EXPECT_LT(Elapsed(start), max_s);
-  auto targets = bench.firmware->Targets();
-  EXPECT_LE(targets.size(), max_targets);
-  if (targets.size() >= 2) {
-    EXPECT_DOUBLE_EQ(targets[1].x_mm, 10);
-  }
+  ExpectHostStops(FirmwareDialect::kMarlin, faults, what, max_targets, max_s);
 }
 
 TEST(MarlinHost, RunsACleanJob) { ExpectRecovers({}, 2.0); }
