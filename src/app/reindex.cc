@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "diareid/core/error.h"
+#include "diareid/core/hash.h"
 #include "diareid/core/progress.h"
 
 namespace diareid {
@@ -13,6 +14,10 @@ void ReindexOptions::Check() const {
   if (batch_size < 1 || batch_size > 1024)
     throw InputError("reindex batch size " + std::to_string(batch_size) +
                      " is out of range, expected 1 to 1024");
+  if (svm_cache_max_stones < 0)
+    throw InputError("reindex svm_cache_max_stones " +
+                     std::to_string(svm_cache_max_stones) +
+                     " is negative, expected 0 (never) or more");
   if (max_pictures < 0)
     throw InputError("reindex --max-pictures " + std::to_string(max_pictures) +
                      " is negative, expected 0 (all) or more");
@@ -29,11 +34,31 @@ nlohmann::json ToJson(const ReindexSummary& summary) {
           {"switched", summary.switched},
           {"needs_person", summary.needs_person},
           {"repaired", summary.repaired},
+          {"svm_cache", summary.svm_cache},
           {"seconds", summary.seconds},
           {"pictures_per_second", summary.pictures_per_second}};
 }
 
 namespace {
+
+constexpr size_t kMaxPictureLines = 20;
+
+// Why a stored picture cannot be embedded before even decoding it: a
+// folder or nothing where the file should be, or other bytes than those
+// enrolled. "" when it is intact.
+std::string DamagedPicture(const PendingCapture& capture) {
+  std::error_code error;
+  const std::string name = "picture " + capture.picture.string() +
+                           " (capture " + std::to_string(capture.capture_id) +
+                           ")";
+  if (std::filesystem::is_directory(capture.picture, error))
+    return name + " is a folder, expected the picture file of that name";
+  if (!std::filesystem::is_regular_file(capture.picture, error))
+    return name + " is missing, expected a picture file";
+  if (Sha256FileHex(capture.picture) != capture.sha256)
+    return name + " was changed: its SHA-256 no longer matches its name";
+  return "";
+}
 
 // Embeds pending pictures batch by batch until none is left (or the
 // limit); returns how many were embedded.
@@ -53,21 +78,41 @@ long EmbedPending(Gallery& gallery, const ModelInfo& model,
         gallery.CapturesLackingEmbedding(model.id, limit, after);
     if (batch.empty()) break;
     after = batch.back().capture_id;
-    std::vector<std::filesystem::path> files;
-    for (const PendingCapture& capture : batch)
-      files.push_back(capture.picture);
-    EmbeddingMatrix rows;
+    // Damaged pictures are never handed to the embedder.
     std::vector<std::string> failures(batch.size());
-    embed(files, rows, failures);
-    DIAREID_CHECK(failures.size() == batch.size());
+    std::vector<std::filesystem::path> files;
+    std::vector<size_t> intact;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      failures[i] = DamagedPicture(batch[i]);
+      if (!failures[i].empty()) continue;
+      files.push_back(batch[i].picture);
+      intact.push_back(i);
+    }
+    EmbeddingMatrix embedded(0, model.embedding_size);
+    std::vector<std::string> embed_failures(files.size());
+    if (!files.empty()) embed(files, embedded, embed_failures);
+    DIAREID_CHECK(embed_failures.size() == files.size() &&
+                  embedded.rows() == static_cast<Eigen::Index>(files.size()));
+    EmbeddingMatrix rows = EmbeddingMatrix::Zero(
+        static_cast<Eigen::Index>(batch.size()), model.embedding_size);
+    for (size_t k = 0; k < intact.size(); ++k) {
+      failures[intact[k]] = embed_failures[k];
+      rows.row(static_cast<Eigen::Index>(intact[k])) =
+          embedded.row(static_cast<Eigen::Index>(k));
+    }
+    std::vector<std::filesystem::path> all_files;
+    for (const PendingCapture& capture : batch)
+      all_files.push_back(capture.picture);
     std::vector<int64_t> ids;
     EmbeddingMatrix good(0, model.embedding_size);
     std::vector<int> kept;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (!failures[i].empty()) {
         spdlog::warn("Cannot embed picture {} (capture {}): {}",
-                     files[i].string(), batch[i].capture_id, failures[i]);
+                     all_files[i].string(), batch[i].capture_id, failures[i]);
         gallery.MarkEmbeddingFailed(model.id, batch[i].capture_id, failures[i]);
+        if (summary.needs_person.size() < kMaxPictureLines)
+          summary.needs_person.push_back(failures[i]);
         ++summary.failed;
         continue;
       }
@@ -83,6 +128,32 @@ long EmbedPending(Gallery& gallery, const ModelInfo& model,
   }
   progress.Finish();
   return done;
+}
+
+// Trains and stores the SVM matcher of the model's references unless a
+// fresh one is cached; returns what it did.
+std::string CacheSvmMatcher(Gallery& gallery, const ModelInfo& model,
+                            const ReindexOptions& options) {
+  if (options.svm_cache_max_stones == 0) return "skipped: disabled";
+  ReferenceSet references = gallery.LoadReferences(model.id);
+  if (references.stone_ids.empty()) return "skipped: no references";
+  // Rows come ordered by stone.
+  long stones = 1;
+  for (size_t r = 1; r < references.stone_ids.size(); ++r)
+    stones += references.stone_ids[r] != references.stone_ids[r - 1];
+  if (stones > options.svm_cache_max_stones)
+    return "skipped: " + std::to_string(stones) +
+           " stones, more than svm_cache_max_stones " +
+           std::to_string(options.svm_cache_max_stones);
+  std::string digest = ReferenceDigest(references);
+  if (gallery.LoadSvmCache(model.id, digest)) return "fresh";
+  auto start = std::chrono::steady_clock::now();
+  gallery.StoreSvmCache(model.id, digest, TrainSvmParameters(references));
+  spdlog::info(
+      "Cached the SVM matcher of {} stones ({:.1f} s)", stones,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
+  return "written";
 }
 
 }  // namespace
@@ -108,13 +179,12 @@ ReindexSummary ReindexGallery(Gallery& gallery, const ModelInfo& model,
   summary.pending = state.pending;
   summary.failed = state.failed;
 
-  // Integrity before the switch: never move a damaged gallery to a model.
-  for (const CheckFinding& finding : gallery.Check(/*repair=*/false)) {
-    bool missing_embeddings =
-        finding.what.find("no embedding from the active model") !=
-        std::string::npos;
-    if (!missing_embeddings) summary.needs_person.push_back(finding.what);
-  }
+  // Integrity before the switch: the new model's embeddings and every
+  // stone's references (each picture's SHA-256 was checked as it was read).
+  // The full check of SQLite pages, the event log and every picture is
+  // `gallery check`, which the nightly script runs after this.
+  for (const CheckFinding& finding : gallery.CheckModel(model.id))
+    summary.needs_person.push_back(finding.what);
   auto elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -133,6 +203,9 @@ ReindexSummary ReindexGallery(Gallery& gallery, const ModelInfo& model,
   } else if (state.pending > 0) {
     spdlog::info("{} pictures are left for the next run", state.pending);
   }
+  summary.svm_cache = summary.switched
+                          ? CacheSvmMatcher(gallery, model, options)
+                          : "skipped: the model is not active yet";
   spdlog::info(
       "Re-index: {} pictures embedded, {} failed, {} pending, {} "
       "({:.1f} pictures/s)",

@@ -39,6 +39,11 @@ ReindexSummary Reindex(const ReindexOptions& options) {
             which.push_back(i);
           } catch (const InputError& e) {
             failures[i] = e.what();
+          } catch (const cv::Exception& e) {
+            // A damaged file OpenCV chokes on is the picture's fault, not
+            // an internal error.
+            failures[i] = "picture " + pictures[i].string() +
+                          " cannot be decoded: " + e.err;
           }
         }
         rows.setZero(static_cast<Eigen::Index>(pictures.size()),

@@ -157,13 +157,54 @@ Matcher Session::BuildStoneMatcher(const std::string& stone_id) {
 }
 
 std::optional<Matcher> Session::BuildMatcher() {
+  if (options_.match.method == MatchMethod::kNearestAverage) {
+    // One contiguous matrix of means, cached beside the gallery: far less
+    // to read than every reference row.
+    MeanReferences means;
+    {
+      ScopedTimer timer(&times_.database_ms);
+      means = gallery_->LoadMeanReferences(model().id);
+    }
+    if (means.stone_ids.empty()) return std::nullopt;
+    return Matcher(std::move(means), options_.match);
+  }
   ReferenceSet references;
   {
     ScopedTimer timer(&times_.database_ms);
     references = gallery_->LoadReferences(model().id);
   }
   if (references.stone_ids.empty()) return std::nullopt;
-  return Matcher(std::move(references), options_.match);
+  return BuildGalleryMatcher(*gallery_, model().id, std::move(references),
+                             options_.match);
+}
+
+Matcher BuildGalleryMatcher(Gallery& gallery, const std::string& model_id,
+                            ReferenceSet references,
+                            const MatchOptions& options,
+                            MatcherSource* source) {
+  MatcherSource ignored;
+  if (source == nullptr) source = &ignored;
+  if (options.method != MatchMethod::kSvm) {
+    *source = MatcherSource::kNotTrained;
+    return Matcher(std::move(references), options);
+  }
+  std::string digest = ReferenceDigest(references);
+  if (std::optional<SvmParameters> cached =
+          gallery.LoadSvmCache(model_id, digest)) {
+    spdlog::debug("Using the gallery's cached SVM matcher");
+    *source = MatcherSource::kCache;
+    return Matcher(std::move(references), options, std::move(*cached));
+  }
+  spdlog::debug("Training the SVM matcher on the fly");
+  *source = MatcherSource::kTrained;
+  SvmParameters svms = TrainSvmParameters(references);
+  try {
+    gallery.StoreSvmCache(model_id, digest, svms);
+  } catch (const Error& e) {
+    // A read-only or signed gallery without its key: train next time too.
+    spdlog::debug("Not caching the SVM matcher: {}", e.what());
+  }
+  return Matcher(std::move(references), options, std::move(svms));
 }
 
 nlohmann::json ToJson(const StageTimes& times) {

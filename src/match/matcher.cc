@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "diareid/core/error.h"
+#include "diareid/core/hash.h"
 #include "linear_svm.h"
 
 namespace diareid {
@@ -115,11 +116,9 @@ struct Matcher::Impl {
   std::vector<Candidate> RankBySvm(const RowVector& q, int top_k) const;
 };
 
-Matcher::Matcher(ReferenceSet references, const MatchOptions& options)
-    : impl_(std::make_unique<Impl>()) {
-  options.Check();
-  Impl& m = *impl_;
-  m.options = options;
+namespace {
+
+void CheckReferenceSet(const ReferenceSet& references) {
   const auto rows = references.vectors.rows();
   if (rows == 0)
     throw InputError("reference set is empty; expected at least one stone");
@@ -128,26 +127,129 @@ Matcher::Matcher(ReferenceSet references, const MatchOptions& options)
                      " embeddings but " +
                      std::to_string(references.stone_ids.size()) +
                      " stone IDs; expected one ID per embedding");
-  m.reference_stone.resize(rows);
-  for (Eigen::Index r = 0; r < rows; ++r) {
+}
+
+// Each row's stone index, stones numbered in order of first appearance.
+std::vector<int> IndexStones(const ReferenceSet& references,
+                             std::vector<std::string>& stone_ids,
+                             std::unordered_map<std::string, int>& index) {
+  std::vector<int> stone_of_row(references.stone_ids.size());
+  for (size_t r = 0; r < references.stone_ids.size(); ++r) {
     const std::string& id = references.stone_ids[r];
-    auto [it, added] =
-        m.stone_index.emplace(id, static_cast<int>(m.stone_ids.size()));
-    if (added) m.stone_ids.push_back(id);
-    m.reference_stone[r] = it->second;
+    auto [it, added] = index.emplace(id, static_cast<int>(stone_ids.size()));
+    if (added) stone_ids.push_back(id);
+    stone_of_row[r] = it->second;
   }
-  const int stones = static_cast<int>(m.stone_ids.size());
-  m.means = EmbeddingMatrix::Zero(stones, references.vectors.cols());
+  return stone_of_row;
+}
+
+}  // namespace
+
+MeanReferences ComputeMeanReferences(const ReferenceSet& references) {
+  CheckReferenceSet(references);
+  MeanReferences out;
+  std::unordered_map<std::string, int> index;
+  std::vector<int> stone_of_row = IndexStones(references, out.stone_ids, index);
+  const int stones = static_cast<int>(out.stone_ids.size());
+  out.means = EmbeddingMatrix::Zero(stones, references.vectors.cols());
   std::vector<int> counts(stones, 0);
-  for (Eigen::Index r = 0; r < rows; ++r) {
-    m.means.row(m.reference_stone[r]) += references.vectors.row(r);
-    ++counts[m.reference_stone[r]];
+  for (Eigen::Index r = 0; r < references.vectors.rows(); ++r) {
+    out.means.row(stone_of_row[r]) += references.vectors.row(r);
+    ++counts[stone_of_row[r]];
   }
-  for (int s = 0; s < stones; ++s) m.means.row(s) /= counts[s];
+  for (int s = 0; s < stones; ++s) out.means.row(s) /= counts[s];
+  return out;
+}
+
+std::string ReferenceDigest(const ReferenceSet& references) {
+  Sha256 sha;
+  const std::string head = std::to_string(references.vectors.rows()) + " x " +
+                           std::to_string(references.vectors.cols()) + "\n";
+  sha.Update(head.data(), head.size());
+  for (size_t r = 0; r < references.stone_ids.size(); ++r) {
+    const std::string& id = references.stone_ids[r];
+    // The ID with its terminator, then the row's float bytes.
+    sha.Update(id.c_str(), id.size() + 1);
+    if (static_cast<Eigen::Index>(r) < references.vectors.rows())
+      sha.Update(
+          references.vectors.row(static_cast<Eigen::Index>(r)).data(),
+          static_cast<size_t>(references.vectors.cols()) * sizeof(float));
+  }
+  return sha.FinishHex();
+}
+
+SvmParameters TrainSvmParameters(const ReferenceSet& references) {
+  CheckReferenceSet(references);
+  std::vector<std::string> stone_ids;
+  std::unordered_map<std::string, int> index;
+  std::vector<int> stone_of_row = IndexStones(references, stone_ids, index);
+  LinearSvmBank bank = TrainLinearSvms(references.vectors, stone_of_row,
+                                       static_cast<int>(stone_ids.size()));
+  return {std::move(bank.weights), std::move(bank.bias)};
+}
+
+Matcher::Matcher(ReferenceSet references, const MatchOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  Build(std::move(references), options, nullptr);
+}
+
+Matcher::Matcher(ReferenceSet references, const MatchOptions& options,
+                 SvmParameters svms)
+    : impl_(std::make_unique<Impl>()) {
+  Build(std::move(references), options, &svms);
+}
+
+Matcher::Matcher(MeanReferences means, const MatchOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  options.Check();
+  if (options.method != MatchMethod::kNearestAverage)
+    throw InputError(std::string("per-stone means serve nearest-average "
+                                 "matching only, not ") +
+                     MatchMethodName(options.method));
+  if (means.means.rows() == 0 ||
+      static_cast<size_t>(means.means.rows()) != means.stone_ids.size())
+    throw InputError("mean references hold " +
+                     std::to_string(means.means.rows()) + " rows for " +
+                     std::to_string(means.stone_ids.size()) +
+                     " stones; expected one row per stone, at least one");
+  Impl& m = *impl_;
+  m.options = options;
+  m.stone_ids = std::move(means.stone_ids);
+  for (size_t s = 0; s < m.stone_ids.size(); ++s)
+    m.stone_index.emplace(m.stone_ids[s], static_cast<int>(s));
+  m.means = std::move(means.means);
+  m.mean_norms = RowNorms(m.means, options.metric);
+}
+
+void Matcher::Build(ReferenceSet references, const MatchOptions& options,
+                    SvmParameters* svms) {
+  options.Check();
+  MeanReferences mean_references = ComputeMeanReferences(references);
+  Impl& m = *impl_;
+  m.options = options;
+  m.stone_ids = std::move(mean_references.stone_ids);
+  for (size_t s = 0; s < m.stone_ids.size(); ++s)
+    m.stone_index.emplace(m.stone_ids[s], static_cast<int>(s));
+  m.reference_stone.resize(references.stone_ids.size());
+  for (size_t r = 0; r < references.stone_ids.size(); ++r)
+    m.reference_stone[r] = m.stone_index.at(references.stone_ids[r]);
+  const int stones = static_cast<int>(m.stone_ids.size());
+  m.means = std::move(mean_references.means);
   m.mean_norms = RowNorms(m.means, options.metric);
   if (options.method == MatchMethod::kKnn) {
     m.references = std::move(references.vectors);
     m.reference_norms = RowNorms(m.references, options.metric);
+  } else if (options.method == MatchMethod::kSvm && svms != nullptr) {
+    if (svms->weights.rows() != stones ||
+        svms->weights.cols() != references.vectors.cols() ||
+        svms->bias.size() != stones)
+      throw InputError(
+          "cached SVMs are " + std::to_string(svms->weights.rows()) + " x " +
+          std::to_string(svms->weights.cols()) + "; the references hold " +
+          std::to_string(stones) + " stones of " +
+          std::to_string(references.vectors.cols()) + " values");
+    m.svms.weights = std::move(svms->weights);
+    m.svms.bias = std::move(svms->bias);
   } else if (options.method == MatchMethod::kSvm) {
     m.svms = TrainLinearSvms(references.vectors, m.reference_stone, stones);
   }

@@ -122,7 +122,10 @@ void SqliteGallery::CheckPictures(bool repair,
     known.push_back(path);
     std::error_code error;
     std::string problem;
-    if (!std::filesystem::is_regular_file(path, error))
+    if (std::filesystem::is_directory(path, error))
+      problem = "picture " + path.string() +
+                " is a folder, expected the picture file of that name";
+    else if (!std::filesystem::is_regular_file(path, error))
       problem = "picture " + path.string() + " is missing";
     else if (Sha256FileHex(path) != select.Text(0))
       problem = "picture " + path.string() +
@@ -168,19 +171,7 @@ void SqliteGallery::CheckReferences(bool repair,
                       ": `diareid gallery check --repair` or `diareid "
                       "reindex` embeds them again");
   long stale = 0;
-  {
-    Statement stones(*db_,
-                     "SELECT s.id FROM stones s WHERE (SELECT group_concat("
-                     "e.id) FROM (SELECT e.id FROM embeddings e JOIN captures "
-                     "c ON c.id = e.capture_id WHERE e.model_id = ?1 AND "
-                     "c.enrolment_id = (SELECT max(id) FROM enrolments WHERE "
-                     "stone_id = s.id) ORDER BY e.id) e) IS NOT (SELECT "
-                     "group_concat(r.embedding_id) FROM (SELECT embedding_id "
-                     "FROM \"references\" WHERE stone_id = s.id AND model_id "
-                     "= ?1 ORDER BY embedding_id) r)");
-    stones.Bind(1, model);
-    while (stones.Step()) ++stale;
-  }
+  StaleReferenceStones(model, 0, &stale);
   if (stale == 0) return;
   if (repair && !options_.read_only) {
     RebuildReferences(model);
@@ -223,6 +214,8 @@ std::vector<CheckFinding> SqliteGallery::Check(bool repair) {
   }
   CheckPictures(repair, findings);
   CheckReferences(repair, findings);
+  CheckMatcherCaches(repair, findings);
+  CheckMeanFiles(repair, findings);
   for (const CheckFinding& finding : findings)
     spdlog::debug("Check: {}{}", finding.what,
                   finding.repaired ? " (repaired)" : "");

@@ -15,6 +15,24 @@ namespace diareid::store {
 // The database file's name inside the gallery folder.
 extern const char kDatabaseName[];
 
+// The method name of cached SVM matchers in matcher_caches.
+inline constexpr char kSvmMethod[] = "svm";
+
+// The embeddings of a stone's current enrolment from a model, and the
+// stone's references from it: statements prepared once for a pass over
+// every stone (a statement per stone made the pass crawl).
+class ReferenceComparison {
+ public:
+  ReferenceComparison(Database& db, const std::string& model_id);
+  std::vector<int64_t> Expected(const std::string& stone_id);
+  std::vector<int64_t> Current(const std::string& stone_id);
+
+ private:
+  std::string model_id_;
+  Statement expected_;
+  Statement current_;
+};
+
 // Reads a key file and checks it is usable and outside the gallery.
 std::string ReadKeyFile(const std::filesystem::path& key_file,
                         const std::filesystem::path& gallery_dir);
@@ -58,6 +76,14 @@ class SqliteGallery : public Gallery {
   void RecordEvent(const std::string& kind, const std::string& stone_id,
                    const nlohmann::json& payload) override;
   std::pair<int64_t, std::string> EventHead() const override;
+  std::vector<CheckFinding> CheckModel(const std::string& model_id) override;
+  MeanReferences LoadMeanReferences(const std::string& model_id) override;
+  void StoreSvmCache(const std::string& model_id,
+                     const std::string& references_digest,
+                     const SvmParameters& svms) override;
+  std::optional<SvmParameters> LoadSvmCache(
+      const std::string& model_id,
+      const std::string& references_digest) const override;
 
  private:
   // Captures written by Enrol or RecordQuery: ids and the JSON an event
@@ -97,6 +123,30 @@ class SqliteGallery : public Gallery {
   void CheckEmbeddingRows(std::vector<CheckFinding>& findings);
   void CheckPictures(bool repair, std::vector<CheckFinding>& findings);
   void CheckReferences(bool repair, std::vector<CheckFinding>& findings);
+  // Stones whose references for `model_id` differ from their current
+  // enrolment's embeddings (at most `limit` IDs; the count in `count`).
+  std::vector<std::string> StaleReferenceStones(const std::string& model_id,
+                                                size_t limit, long* count);
+  void CheckModelEmbeddings(const std::string& model_id,
+                            std::vector<CheckFinding>& findings);
+  void CheckMatcherCaches(bool repair, std::vector<CheckFinding>& findings);
+  void CheckMeanFiles(bool repair, std::vector<CheckFinding>& findings);
+  // The version triggers keep of a model's references (0: never changed).
+  int64_t ReferenceVersion(const std::string& model_id) const;
+  std::optional<MeanReferences> ReadMeanFile(const std::string& model_id,
+                                             int64_t version, int dim,
+                                             const std::string& file,
+                                             const std::string& digest) const;
+  void WriteMeanFile(const std::string& model_id, int64_t version,
+                     const MeanReferences& means);
+  // SHA-256 of a cache file's bytes (HMAC with a key file).
+  std::string CacheFileDigest(const std::string& bytes) const;
+  // SHA-256 (HMAC with a key file) over a cache row's fields.
+  std::string MatcherCacheDigest(const std::string& model_id,
+                                 const std::string& method,
+                                 const std::string& references_digest,
+                                 int64_t stones, int64_t dim,
+                                 const std::string& blob) const;
 
   GalleryOptions options_;
   std::string key_;

@@ -22,32 +22,40 @@ const char kStonesWithoutReferences[] =
     "WHERE stone_id = s.id) AND NOT EXISTS (SELECT 1 FROM \"references\" r "
     "WHERE r.stone_id = s.id AND r.model_id = ?1)";
 
-// The embeddings of `model` for the stone's current enrolment.
-std::vector<int64_t> ExpectedReferences(Database& db, const std::string& stone,
-                                        const std::string& model) {
-  Statement select(db,
-                   "SELECT e.id FROM embeddings e JOIN captures c ON c.id = "
-                   "e.capture_id WHERE e.model_id = ?2 AND c.enrolment_id = "
-                   "(SELECT max(id) FROM enrolments WHERE stone_id = ?1) "
-                   "ORDER BY e.id");
-  select.Bind(1, stone).Bind(2, model);
-  std::vector<int64_t> ids;
-  while (select.Step()) ids.push_back(select.Int(0));
-  return ids;
-}
-
-std::vector<int64_t> CurrentReferences(Database& db, const std::string& stone,
-                                       const std::string& model) {
-  Statement select(db,
-                   "SELECT embedding_id FROM \"references\" WHERE stone_id = "
-                   "?1 AND model_id = ?2 ORDER BY embedding_id");
-  select.Bind(1, stone).Bind(2, model);
-  std::vector<int64_t> ids;
-  while (select.Step()) ids.push_back(select.Int(0));
-  return ids;
-}
-
 }  // namespace
+
+// Captures first (captures_by_enrolment), then the embedding by its
+// (capture, model) key: CROSS JOIN keeps SQLite from scanning every
+// embedding of the model for each stone instead.
+ReferenceComparison::ReferenceComparison(Database& db,
+                                         const std::string& model_id)
+    : model_id_(model_id),
+      expected_(db,
+                "SELECT e.id FROM captures c CROSS JOIN embeddings e ON "
+                "e.capture_id = c.id AND e.model_id = ?2 WHERE "
+                "c.enrolment_id = (SELECT max(id) FROM enrolments WHERE "
+                "stone_id = ?1) ORDER BY e.id"),
+      current_(db,
+               "SELECT embedding_id FROM \"references\" INDEXED BY "
+               "references_by_stone WHERE stone_id = ?1 AND model_id = ?2 "
+               "ORDER BY embedding_id") {}
+
+std::vector<int64_t> ReferenceComparison::Expected(
+    const std::string& stone_id) {
+  expected_.Bind(1, stone_id).Bind(2, model_id_);
+  std::vector<int64_t> ids;
+  while (expected_.Step()) ids.push_back(expected_.Int(0));
+  expected_.Reset();
+  return ids;
+}
+
+std::vector<int64_t> ReferenceComparison::Current(const std::string& stone_id) {
+  current_.Bind(1, stone_id).Bind(2, model_id_);
+  std::vector<int64_t> ids;
+  while (current_.Step()) ids.push_back(current_.Int(0));
+  current_.Reset();
+  return ids;
+}
 
 std::vector<PendingCapture> SqliteGallery::CapturesLackingEmbedding(
     const std::string& model_id, int limit, int64_t after) const {
@@ -72,12 +80,22 @@ void SqliteGallery::AddEmbeddings(const std::string& model_id,
   RequireWritable("add embeddings");
   if (capture_ids.empty()) return;
   CheckEmbeddings(model_id, capture_ids.size(), embeddings);
-  Transaction transaction(*db_);
-  nlohmann::json embedded =
-      InsertEmbeddings(model_id, capture_ids, embeddings, nullptr);
-  if (!embedded["captures"].empty())
-    AppendEvent(*db_, key_, "embed", "", {{"embeddings", embedded}});
-  transaction.Commit();
+  // A batch of re-computed embeddings may be lost to a power cut (never to
+  // a crash: WAL): the next run embeds it again. So no fsync per batch;
+  // every other commit, the switch included, stays synchronous = FULL.
+  db_->Execute("PRAGMA synchronous = NORMAL");
+  try {
+    Transaction transaction(*db_);
+    nlohmann::json embedded =
+        InsertEmbeddings(model_id, capture_ids, embeddings, nullptr);
+    if (!embedded["captures"].empty())
+      AppendEvent(*db_, key_, "embed", "", {{"embeddings", embedded}});
+    transaction.Commit();
+  } catch (...) {
+    db_->Execute("PRAGMA synchronous = FULL");
+    throw;
+  }
+  db_->Execute("PRAGMA synchronous = FULL");
 }
 
 void SqliteGallery::MarkEmbeddingFailed(const std::string& model_id,
@@ -148,9 +166,10 @@ long SqliteGallery::RebuildReferences(const std::string& model_id) {
     Statement insert(*db_,
                      "INSERT INTO \"references\"(stone_id, model_id, "
                      "embedding_id) VALUES (?, ?, ?)");
+    ReferenceComparison comparison(*db_, model_id);
     for (const std::string& stone : stones) {
-      std::vector<int64_t> expected = ExpectedReferences(*db_, stone, model_id);
-      if (expected == CurrentReferences(*db_, stone, model_id)) continue;
+      std::vector<int64_t> expected = comparison.Expected(stone);
+      if (expected == comparison.Current(stone)) continue;
       remove.Bind(1, stone).Bind(2, model_id).Run();
       for (int64_t id : expected)
         insert.Bind(1, stone).Bind(2, model_id).Bind(3, id).Run();

@@ -95,6 +95,62 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 )sql",
+      // 2: trained matchers (SVMs), keyed by the digest of the references
+      // they were trained on; files of per-stone means, keyed by a version
+      // of the references that triggers keep.
+      R"sql(
+CREATE TABLE matcher_caches (
+  model_id TEXT NOT NULL REFERENCES models(id),
+  method TEXT NOT NULL,
+  references_digest TEXT NOT NULL,
+  stones INTEGER NOT NULL CHECK (stones > 0),
+  dim INTEGER NOT NULL CHECK (dim > 0),
+  parameters BLOB NOT NULL,
+  digest TEXT NOT NULL,
+  created TEXT NOT NULL,
+  PRIMARY KEY (model_id, method)
+);
+-- Bumped by every change to a model's references or to the embeddings
+-- behind them, in the writer's own transaction: a cache file of the
+-- per-stone means is used only for the version it was written at.
+CREATE TABLE reference_versions (
+  model_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+);
+CREATE TABLE reference_files (
+  model_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  digest TEXT NOT NULL
+);
+CREATE TRIGGER references_inserted AFTER INSERT ON "references" BEGIN
+  INSERT OR IGNORE INTO reference_versions VALUES (NEW.model_id, 0);
+  UPDATE reference_versions SET version = version + 1
+    WHERE model_id = NEW.model_id;
+END;
+CREATE TRIGGER references_deleted AFTER DELETE ON "references" BEGIN
+  INSERT OR IGNORE INTO reference_versions VALUES (OLD.model_id, 0);
+  UPDATE reference_versions SET version = version + 1
+    WHERE model_id = OLD.model_id;
+END;
+CREATE TRIGGER references_updated AFTER UPDATE ON "references" BEGIN
+  INSERT OR IGNORE INTO reference_versions VALUES (NEW.model_id, 0);
+  INSERT OR IGNORE INTO reference_versions VALUES (OLD.model_id, 0);
+  UPDATE reference_versions SET version = version + 1
+    WHERE model_id IN (OLD.model_id, NEW.model_id);
+END;
+CREATE TRIGGER embeddings_updated AFTER UPDATE ON embeddings BEGIN
+  INSERT OR IGNORE INTO reference_versions VALUES (NEW.model_id, 0);
+  INSERT OR IGNORE INTO reference_versions VALUES (OLD.model_id, 0);
+  UPDATE reference_versions SET version = version + 1
+    WHERE model_id IN (OLD.model_id, NEW.model_id);
+END;
+CREATE TRIGGER embeddings_deleted AFTER DELETE ON embeddings BEGIN
+  INSERT OR IGNORE INTO reference_versions VALUES (OLD.model_id, 0);
+  UPDATE reference_versions SET version = version + 1
+    WHERE model_id = OLD.model_id;
+END;
+)sql",
   };
   return migrations;
 }

@@ -96,6 +96,60 @@ TEST_F(ReindexTest, MissingEnrolmentPictureBlocksTheSwitch) {
   EXPECT_EQ(gallery_->FindStone("S2")->references, 3);
 }
 
+TEST_F(ReindexTest, PictureThatIsAFolderIsReportedNotCrashedOn) {
+  auto history = gallery_->StoneHistory("S4");
+  std::filesystem::path picture =
+      history["captures"][0]["picture"].get<std::string>();
+  std::string bytes = ReadFile(picture);
+  std::filesystem::remove(picture);
+  std::filesystem::create_directories(picture / "inside");
+  ReindexSummary summary = Run();
+  EXPECT_FALSE(summary.switched);
+  EXPECT_EQ(summary.failed, 1);
+  EXPECT_EQ(summary.embedded, 17);
+  ASSERT_FALSE(summary.needs_person.empty());
+  EXPECT_NE(summary.needs_person[0].find(picture.string() + " (capture"),
+            std::string::npos)
+      << summary.needs_person[0];
+  EXPECT_NE(summary.needs_person[0].find("is a folder, expected the picture "
+                                         "file"),
+            std::string::npos)
+      << summary.needs_person[0];
+  // Nothing lost: the old model stays active with every reference.
+  EXPECT_EQ(gallery_->ActiveModel(), old_.id);
+  EXPECT_EQ(gallery_->LoadReferences(old_.id).vectors.rows(), 18);
+  bool reported = false;
+  for (const auto& finding : gallery_->Check(false))
+    reported |= finding.what == "picture " + picture.string() +
+                                    " is a folder, expected the picture "
+                                    "file of that name";
+  EXPECT_TRUE(reported);
+
+  // The file back in place: the next run finishes the job.
+  std::filesystem::remove_all(picture);
+  WriteFileAtomic(picture, bytes);
+  ReindexSummary second = Run();
+  EXPECT_TRUE(second.switched);
+  EXPECT_EQ(second.embedded, 1);
+  EXPECT_EQ(gallery_->LoadReferences(new_.id).vectors.rows(), 18);
+  EXPECT_TRUE(gallery_->Check(false).empty());
+}
+
+TEST_F(ReindexTest, ChangedPictureIsNotEmbedded) {
+  auto history = gallery_->StoneHistory("S1");
+  std::filesystem::path picture =
+      history["captures"][2]["picture"].get<std::string>();
+  WriteFileAtomic(picture, testing::SyntheticPicture(999));
+  ReindexSummary summary = Run();
+  EXPECT_FALSE(summary.switched);
+  EXPECT_EQ(summary.failed, 1);
+  ASSERT_FALSE(summary.needs_person.empty());
+  EXPECT_NE(summary.needs_person[0].find("SHA-256 no longer matches"),
+            std::string::npos)
+      << summary.needs_person[0];
+  EXPECT_EQ(gallery_->ActiveModel(), old_.id);
+}
+
 TEST_F(ReindexTest, RebuildReferencesRepairsStaleRows) {
   Run();
   // A stone's references dropped behind the gallery's back.

@@ -1,24 +1,32 @@
 // Gallery benchmark: fills a gallery with synthetic stones (8 embeddings
-// each, no rendering), then times identify (1:N) over a contiguous cached
-// matrix of per-stone mean references (Eigen matrix-vector product against a
-// plain loop), verify (1:1, from the database and from the cache), memory,
-// database size and re-index throughput without embedding.
-//   gallery_bench [--stones N] [--dims 1024,256] [--dir DIR] [--queries Q]
+// each, no rendering) in large transactions through the gallery's own API,
+// then times what the shop waits for:
+//   identify (1:N): the Matcher over the contiguous per-stone means, and a
+//     plain loop over the same matrix for the ratio;
+//   verify (1:1) beyond the embedding: FindStone, one stone's references
+//     from SQLite, the matcher and the distance;
+//   loading every reference (what each `diareid identify` command pays);
+//   the re-index: nothing to embed (same model), and a new model's
+//     embeddings from a synthetic embedder (all the work but the network);
+//   peak memory and database size.
+// With --model and --pictures (PNG files, e.g. from `diareid simulate
+// dataset`), also the re-index through that model file on those pictures.
+//   gallery [--stones N] [--dims 256,1024] [--dir DIR] [--queries Q]
+//           [--reindex-pictures P] [--model FILE] [--pictures DIR] [--keep]
 #include <spdlog/spdlog.h>
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "diareid/app/reindex.h"
+#include "diareid/core/files.h"
 #include "diareid/core/hash.h"
 #include "diareid/core/logging.h"
 #include "diareid/store/gallery.h"
@@ -28,68 +36,41 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kShots = 8;
+constexpr int kStonesPerTransaction = 2000;
 
 double Ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since)
       .count();
 }
 
-double ResidentMiB() {
+// Resident and peak resident memory from /proc, MiB.
+double ProcMiB(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
+    if (line.rfind(field, 0) == 0)
+      return std::stod(line.substr(field.size())) / 1024;
   return 0;
 }
 
-ModelInfo Model(const std::string& name, int dim) {
+ModelInfo SyntheticModel(const std::string& name, int dim) {
   ModelInfo model;
   model.id = Sha256Hex("bench " + name + std::to_string(dim));
   model.name = name;
   model.embedding_size = dim;
+  model.preprocess.input_size = 128;
   return model;
 }
 
-// Per-stone mean references, one contiguous row each, with squared norms.
-struct MeanMatrix {
-  EmbeddingMatrix means;
-  Eigen::VectorXf norms;
-  std::vector<std::string> ids;
-  std::unordered_map<std::string, int> row_of;
-};
-
-MeanMatrix BuildMeans(const ReferenceSet& set) {
-  MeanMatrix out;
-  std::unordered_map<std::string, int> count;
-  for (const auto& id : set.stone_ids)
-    if (out.row_of.emplace(id, static_cast<int>(out.ids.size())).second)
-      out.ids.push_back(id);
-  out.means.setZero(static_cast<Eigen::Index>(out.ids.size()),
-                    set.vectors.cols());
-  for (size_t r = 0; r < set.stone_ids.size(); ++r) {
-    int row = out.row_of[set.stone_ids[r]];
-    out.means.row(row) += set.vectors.row(static_cast<Eigen::Index>(r));
-    ++count[set.stone_ids[r]];
-  }
-  for (size_t i = 0; i < out.ids.size(); ++i)
-    out.means.row(static_cast<Eigen::Index>(i)) /=
-        static_cast<float>(count[out.ids[i]]);
-  out.norms = out.means.rowwise().squaredNorm();
-  return out;
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
 }
 
-// Index of the nearest mean (squared Euclidean): |m|^2 - 2 m.q (+ |q|^2).
-int NearestEigen(const MeanMatrix& m, const Eigen::RowVectorXf& q) {
-  Eigen::VectorXf scores = m.norms - 2.0f * (m.means * q.transpose());
-  Eigen::Index best;
-  scores.minCoeff(&best);
-  return static_cast<int>(best);
-}
-
-int NearestLoop(const MeanMatrix& m, const Eigen::RowVectorXf& q) {
-  const float* data = m.means.data();
-  const int n = static_cast<int>(m.means.rows());
-  const int d = static_cast<int>(m.means.cols());
+int NearestLoop(const EmbeddingMatrix& means, const Eigen::RowVectorXf& q) {
+  const float* data = means.data();
+  const int n = static_cast<int>(means.rows());
+  const int d = static_cast<int>(means.cols());
   int best = 0;
   float best_distance = 1e30f;
   for (int i = 0; i < n; ++i) {
@@ -106,86 +87,136 @@ int NearestLoop(const MeanMatrix& m, const Eigen::RowVectorXf& q) {
   return best;
 }
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+struct Settings {
+  int stones = 100000;
+  int queries = 30;
+  long reindex_pictures = 50000;
+  std::vector<int> dims = {256};
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / "diareid-gallery-bench";
+  std::filesystem::path model_file;
+  std::filesystem::path pictures;
+  bool keep = false;
+};
 
-void RunOne(const std::filesystem::path& root, int stones, int dim,
-            int queries) {
-  std::filesystem::path dir = root / ("gallery-" + std::to_string(dim));
+struct Row {
+  int stones = 0, dim = 0;
+  double fill_s = 0, load_ms = 0, build_ms = 0;
+  double identify_ms = 0, eigen_ms = 0, loop_ms = 0, verify_ms = 0;
+  int correct = 0, queries = 0;
+  double noop_reindex_s = 0, reindex_pps = 0;
+  double rss_mib = 0, peak_mib = 0, db_mib = 0;
+};
+
+Row RunOne(const Settings& settings, const ModelInfo& model) {
+  Row row;
+  row.stones = settings.stones;
+  row.dim = model.embedding_size;
+  const int dim = model.embedding_size;
+  std::filesystem::path dir = settings.dir / ("gallery-" + std::to_string(dim));
   std::filesystem::remove_all(dir);
   GalleryOptions options;
   options.dir = dir;
   auto gallery = Gallery::Open(options);
-  ModelInfo model = Model("bench", dim);
-  gallery->RegisterModel(model);
-  std::mt19937 random(dim);
+  gallery->RegisterModel(model, settings.model_file);
+  std::mt19937 random(static_cast<unsigned>(dim));
   std::normal_distribution<float> normal;
   // One shared picture file: the benchmark is about embeddings.
-  std::string picture = "\x89PNG\r\n\x1a\n synthetic";
+  const std::string picture = "\x89PNG\r\n\x1a\n synthetic";
 
   auto fill_start = Clock::now();
-  constexpr int kStonesPerTransaction = 500;
-  for (int first = 0; first < stones; first += kStonesPerTransaction) {
+  for (int first = 0; first < settings.stones; first += kStonesPerTransaction) {
     std::vector<EnrolmentInput> inputs;
-    for (int s = first; s < std::min(stones, first + kStonesPerTransaction);
-         ++s) {
+    const int last = std::min(settings.stones, first + kStonesPerTransaction);
+    for (int s = first; s < last; ++s) {
       EnrolmentInput input;
       input.stone_id = "S" + std::to_string(s);
       input.model_id = model.id;
       input.embeddings.resize(kShots, dim);
+      // Eight views of one stone: a centre plus small deviations.
+      Eigen::RowVectorXf centre(dim);
+      for (int c = 0; c < dim; ++c) centre[c] = normal(random);
       for (int i = 0; i < kShots; ++i) {
         input.captures.push_back({picture, "bench", "A1", "synthetic"});
-        for (int c = 0; c < dim; ++c) input.embeddings(i, c) = normal(random);
+        for (int c = 0; c < dim; ++c)
+          input.embeddings(i, c) = centre[c] + 0.1f * normal(random);
       }
       inputs.push_back(std::move(input));
     }
     gallery->EnrolMany(inputs);
+    std::fprintf(stderr, "\rfilled %d/%d stones", last, settings.stones);
   }
-  double fill_s = Ms(fill_start) / 1000;
+  std::fprintf(stderr, "\n");
+  row.fill_s = Ms(fill_start) / 1000;
 
   auto load_start = Clock::now();
   ReferenceSet set = gallery->LoadReferences(model.id);
-  double load_ms = Ms(load_start);
+  row.load_ms = Ms(load_start);
   auto build_start = Clock::now();
-  MeanMatrix means = BuildMeans(set);
-  double build_ms = Ms(build_start);
-  double rss = ResidentMiB();
+  MatchOptions match;
+  Matcher matcher(set, match);
+  row.build_ms = Ms(build_start);
+  // The contiguous means the Matcher searches, for the plain loop.
+  EmbeddingMatrix means = EmbeddingMatrix::Zero(matcher.StoneCount(), dim);
+  std::vector<std::string> ids;
+  for (Eigen::Index r = 0; r < set.vectors.rows(); r += kShots) {
+    means.row(r / kShots) = set.vectors.middleRows(r, kShots).colwise().mean();
+    ids.push_back(set.stone_ids[static_cast<size_t>(r)]);
+  }
+  row.rss_mib = ProcMiB("VmRSS:");
 
-  std::vector<double> eigen_ms, loop_ms, verify_db_ms, verify_cache_ms;
-  int agree = 0;
-  for (int k = 0; k < queries; ++k) {
-    int target = static_cast<int>(random() % means.ids.size());
-    Eigen::RowVectorXf q = means.means.row(target);
-    for (int c = 0; c < dim; ++c) q[c] += 0.05f * normal(random);
+  std::vector<double> identify_ms, eigen_ms, loop_ms, verify_ms;
+  for (int k = 0; k < settings.queries; ++k) {
+    int target = static_cast<int>(random() % ids.size());
+    EmbeddingMatrix query = set.vectors.middleRows(target * kShots, 2);
+    query.array() += 0.05f;
+    Eigen::RowVectorXf q = query.colwise().mean();
     auto t = Clock::now();
-    int a = NearestEigen(means, q);
+    std::vector<Candidate> ranking = matcher.Rank(query, 5);
+    identify_ms.push_back(Ms(t));
+    t = Clock::now();
+    Eigen::VectorXf scores =
+        means.rowwise().squaredNorm() - 2.0f * (means * q.transpose());
+    Eigen::Index eigen_best;
+    scores.minCoeff(&eigen_best);
     eigen_ms.push_back(Ms(t));
     t = Clock::now();
-    int b = NearestLoop(means, q);
+    int loop_best = NearestLoop(means, q);
     loop_ms.push_back(Ms(t));
-    agree += (a == b && a == target);
+    row.correct += ranking.front().stone_id == ids[target] &&
+                   eigen_best == loop_best && loop_best == target;
+    // Verify beyond the embedding: what Verify() does with a gallery.
     t = Clock::now();
-    ReferenceSet one =
-        gallery->LoadStoneReferences(model.id, means.ids[target]);
-    float distance = (one.vectors.colwise().mean() - q).norm();
-    verify_db_ms.push_back(Ms(t));
-    t = Clock::now();
-    float cached =
-        (means.means.row(means.row_of[means.ids[target]]) - q).norm();
-    verify_cache_ms.push_back(Ms(t));
-    if (distance < 0 || cached < 0) std::abort();
+    if (!gallery->FindStone(ids[target])) std::abort();
+    Matcher one(gallery->LoadStoneReferences(model.id, ids[target]), match);
+    double distance = one.DistanceTo(query, ids[target]);
+    verify_ms.push_back(Ms(t));
+    if (!(distance >= 0)) std::abort();
   }
+  row.queries = settings.queries;
+  row.identify_ms = Median(identify_ms);
+  row.eigen_ms = Median(eigen_ms);
+  row.loop_ms = Median(loop_ms);
+  row.verify_ms = Median(verify_ms);
+  set = ReferenceSet();
+  means.resize(0, 0);
 
-  // Re-index throughput without embedding: a second model's embeddings for
-  // a slice of the pictures, written in the re-index's short transactions.
-  ModelInfo next = Model("bench-next", dim);
-  long slice = std::min<long>(20000, static_cast<long>(stones) * kShots);
+  // Re-index with nothing to embed: rebuild, check and switch only.
   ReindexOptions reindex;
   reindex.gallery = options;
-  reindex.max_pictures = slice;
-  reindex.batch_size = 64;
+  PictureBatchEmbedder unused = [](const std::vector<std::filesystem::path>&,
+                                   EmbeddingMatrix&,
+                                   std::vector<std::string>&) { std::abort(); };
+  auto noop_start = Clock::now();
+  ReindexSummary noop = ReindexGallery(*gallery, model, "", unused, reindex);
+  row.noop_reindex_s = Ms(noop_start) / 1000;
+  if (!noop.switched || noop.embedded != 0) std::abort();
+
+  // Re-index without the network: a new model's embeddings for a slice of
+  // the pictures, written in the re-index's short transactions.
+  ModelInfo next = SyntheticModel("bench-next", dim);
+  reindex.max_pictures = settings.reindex_pictures;
+  reindex.batch_size = 16;
   PictureBatchEmbedder embed =
       [&](const std::vector<std::filesystem::path>& pictures,
           EmbeddingMatrix& rows, std::vector<std::string>& failures) {
@@ -193,19 +224,73 @@ void RunOne(const std::filesystem::path& root, int stones, int dim,
         std::fill(failures.begin(), failures.end(), "");
       };
   auto reindex_start = Clock::now();
-  spdlog::set_level(spdlog::level::warn);
   ReindexSummary summary = ReindexGallery(*gallery, next, "", embed, reindex);
-  double reindex_s = Ms(reindex_start) / 1000;
-  double db_mib =
-      std::filesystem::file_size(dir / "gallery.sqlite") / 1048576.0;
+  row.reindex_pps = summary.embedded / (Ms(reindex_start) / 1000);
+  row.db_mib = std::filesystem::file_size(dir / "gallery.sqlite") / 1048576.0;
+  row.peak_mib = ProcMiB("VmHWM:");
+  return row;
+}
 
+// The re-index through a real model file on real pictures: enrols them
+// (eight per stone) with a synthetic model, then re-indexes.
+double ReindexWithEmbedding(const Settings& settings, int* pictures_done) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(settings.pictures))
+    if (entry.path().extension() == ".png") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  std::filesystem::path dir = settings.dir / "gallery-rendered";
+  std::filesystem::remove_all(dir);
+  GalleryOptions options;
+  options.dir = dir;
+  auto gallery = Gallery::Open(options);
+  ModelInfo old = SyntheticModel("bench-old", 16);
+  gallery->RegisterModel(old);
+  std::vector<EnrolmentInput> inputs;
+  for (size_t first = 0; first + kShots <= files.size(); first += kShots) {
+    EnrolmentInput input;
+    input.stone_id = "R" + std::to_string(first / kShots);
+    input.model_id = old.id;
+    input.embeddings.setRandom(kShots, old.embedding_size);
+    for (size_t i = first; i < first + kShots; ++i)
+      input.captures.push_back({ReadFile(files[i]), "", "", files[i].string()});
+    inputs.push_back(std::move(input));
+  }
+  gallery->EnrolMany(inputs);
+  gallery.reset();
+  ReindexOptions reindex;
+  reindex.gallery = options;
+  reindex.model = settings.model_file;
+  ReindexSummary summary = Reindex(reindex);
+  *pictures_done = static_cast<int>(summary.embedded);
+  if (!summary.switched)
+    std::fprintf(stderr, "re-index with embedding did not switch: %s\n",
+                 summary.needs_person.empty()
+                     ? "pictures pending"
+                     : summary.needs_person.front().c_str());
+  return summary.pictures_per_second;
+}
+
+void PrintTables(const std::vector<Row>& rows) {
   std::printf(
-      "| %7d | %4d | %8.1f | %8.2f | %8.2f | %6.1f | %8.3f | %8.4f | %7.0f "
-      "| %7.0f | %6.0f | %5d/%d | %8.0f |\n",
-      stones, dim, fill_s, Median(eigen_ms), Median(loop_ms),
-      Median(loop_ms) / Median(eigen_ms), Median(verify_db_ms),
-      Median(verify_cache_ms), load_ms + build_ms, rss, db_mib, agree, queries,
-      summary.embedded / reindex_s);
+      "\n| stones | dim | fill (s) | identify: Matcher::Rank (ms) | Eigen "
+      "product (ms) | plain loop (ms) | loop / Eigen | verify beyond "
+      "embedding (ms) | correct |\n|---|---|---|---|---|---|---|---|---|\n");
+  for (const Row& r : rows)
+    std::printf(
+        "| %d | %d | %.0f | %.2f | %.2f | %.2f | %.1f | %.3f | %d/%d |\n",
+        r.stones, r.dim, r.fill_s, r.identify_ms, r.eigen_ms, r.loop_ms,
+        r.loop_ms / r.eigen_ms, r.verify_ms, r.correct, r.queries);
+  std::printf(
+      "\n| stones | dim | load all references (ms) | build matcher (ms) | RSS "
+      "after load (MiB) | peak RSS (MiB) | database (MiB) | re-index, "
+      "nothing to embed (s) | re-index without network (pictures/s) "
+      "|\n|---|---|---|---|---|---|---|---|---|\n");
+  for (const Row& r : rows)
+    std::printf(
+        "| %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.0f |\n",
+        r.stones, r.dim, r.load_ms, r.build_ms, r.rss_mib, r.peak_mib, r.db_mib,
+        r.noop_reindex_s, r.reindex_pps);
   std::fflush(stdout);
 }
 
@@ -213,36 +298,70 @@ void RunOne(const std::filesystem::path& root, int stones, int dim,
 }  // namespace diareid
 
 int main(int argc, char** argv) {
-  int stones = 100000;
-  int queries = 30;
-  std::vector<int> dims = {1024, 256};
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / "diareid-gallery-bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  diareid::Settings settings;
+  for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
+    if (flag == "--keep") {
+      settings.keep = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "gallery: %s needs a value\n", argv[i]);
+      return 2;
+    }
+    std::string value = argv[++i];
     if (flag == "--stones") {
-      stones = std::stoi(argv[i + 1]);
+      settings.stones = std::stoi(value);
     } else if (flag == "--queries") {
-      queries = std::stoi(argv[i + 1]);
+      settings.queries = std::stoi(value);
+    } else if (flag == "--reindex-pictures") {
+      settings.reindex_pictures = std::stol(value);
     } else if (flag == "--dir") {
-      dir = argv[i + 1];
+      settings.dir = value;
+    } else if (flag == "--model") {
+      settings.model_file = value;
+    } else if (flag == "--pictures") {
+      settings.pictures = value;
     } else if (flag == "--dims") {
-      dims.clear();
-      std::stringstream list(argv[i + 1]);
+      settings.dims.clear();
+      std::stringstream list(value);
       std::string item;
-      while (std::getline(list, item, ',')) dims.push_back(std::stoi(item));
+      while (std::getline(list, item, ','))
+        settings.dims.push_back(std::stoi(item));
     } else {
-      std::fprintf(stderr, "gallery_bench: unknown option %s\n", argv[i]);
+      std::fprintf(stderr, "gallery: unknown option %s\n", argv[i - 1]);
       return 2;
     }
   }
+  if (settings.stones < 1 || settings.queries < 1 || settings.dims.empty()) {
+    std::fprintf(stderr, "gallery: --stones and --queries must be positive\n");
+    return 2;
+  }
   diareid::SetUpLogging("warn", "");
-  std::printf(
-      "| stones |  dim | fill (s) | identify Eigen (ms) | identify loop (ms) "
-      "| ratio | verify DB (ms) | verify cached (ms) | load+means (ms) | RSS "
-      "(MiB) | DB (MiB) | correct | reindex w/o embedding (pictures/s) |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-  for (int dim : dims) diareid::RunOne(dir, stones, dim, queries);
-  std::filesystem::remove_all(dir);
+  // With --model, the gallery of its size uses its ID, so that `diareid
+  // identify` with that model can be timed against the kept gallery.
+  diareid::ModelInfo real;
+  if (!settings.model_file.empty()) {
+    diareid::EmbedderOptions embedder;
+    real = diareid::Embedder::Load(settings.model_file, embedder)->info();
+  }
+  std::vector<diareid::Row> rows;
+  for (int dim : settings.dims) {
+    diareid::ModelInfo model = real.embedding_size == dim
+                                   ? real
+                                   : diareid::SyntheticModel("bench", dim);
+    rows.push_back(diareid::RunOne(settings, model));
+    diareid::PrintTables(rows);
+  }
+  if (!settings.model_file.empty() && !settings.pictures.empty()) {
+    int pictures = 0;
+    double rate = diareid::ReindexWithEmbedding(settings, &pictures);
+    std::printf(
+        "\n| re-index with embedding (%s) | pictures | pictures/s |\n"
+        "|---|---|---|\n| %s | %d | %.1f |\n",
+        settings.model_file.filename().c_str(),
+        settings.pictures.filename().c_str(), pictures, rate);
+  }
+  if (!settings.keep) std::filesystem::remove_all(settings.dir);
   return 0;
 }

@@ -1,5 +1,6 @@
 // The nightly re-index: embed every stored picture that lacks an embedding
-// from the current model, rebuild references, check, then switch.
+// from the current model, rebuild references, check, switch, then cache the
+// trained matchers.
 #pragma once
 
 #include <filesystem>
@@ -26,6 +27,10 @@ struct ReindexOptions {
   long max_pictures = 0;
   // Try again pictures that failed in an earlier run.
   bool retry_failed = true;
+  // Train and cache the SVM matcher of galleries up to this many stones
+  // (0: never); training grows with stones x references, so larger
+  // galleries match with nearest-average or k-NN instead.
+  long svm_cache_max_stones = 1000;
   // Throws InputError naming the bad field and its allowed range.
   void Check() const;
 };
@@ -42,6 +47,8 @@ struct ReindexSummary {
   bool switched = false;
   std::vector<std::string> needs_person;
   std::vector<std::string> repaired;
+  // The cached SVM matcher: "written", "fresh", or why it was skipped.
+  std::string svm_cache;
   double seconds = 0;
   double pictures_per_second = 0;
 };

@@ -103,6 +103,22 @@ class Session {
   StageTimes times_;
 };
 
+// Where the trained part of a matcher came from.
+enum class MatcherSource {
+  kNotTrained,  // nothing to train (nearest-average, k-NN)
+  kCache,       // the gallery's cached SVMs, trained on these references
+  kTrained,     // trained now: no cache, or a stale or damaged one
+};
+
+// A matcher over `references` of `model_id`. For SVM matching, the
+// gallery's cached SVMs when they were trained on exactly these references
+// and pass their digest check; otherwise trained now (the reason at debug
+// level) and cached for the next command when the gallery is writable.
+Matcher BuildGalleryMatcher(Gallery& gallery, const std::string& model_id,
+                            ReferenceSet references,
+                            const MatchOptions& options,
+                            MatcherSource* source = nullptr);
+
 // The stage times as a JSON object, in milliseconds.
 nlohmann::json ToJson(const StageTimes& times);
 

@@ -1,6 +1,7 @@
 // Matching query embeddings against the references of enrolled stones.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,33 @@ struct ReferenceSet {
   std::vector<std::string> stone_ids;
 };
 
+// One mean reference per stone, contiguous: all that nearest-average
+// matching needs, and a tenth of the references' size.
+struct MeanReferences {
+  std::vector<std::string> stone_ids;  // in order of first appearance
+  EmbeddingMatrix means;               // one row per stone
+};
+
+// The per-stone means of a reference set (the same sums the Matcher
+// makes); throws InputError for an inconsistent set.
+MeanReferences ComputeMeanReferences(const ReferenceSet& references);
+
+// SHA-256 over the stone IDs and vector bytes of a reference set, in order:
+// what a cached matcher was trained on.
+std::string ReferenceDigest(const ReferenceSet& references);
+
+// The one-vs-rest linear SVMs of an SVM matcher: one row of weights and a
+// bias per stone, stones in order of first appearance among the references.
+// Training them is the slow part, so the gallery caches them.
+struct SvmParameters {
+  EmbeddingMatrix weights;
+  Eigen::VectorXf bias;
+};
+
+// Trains the SVMs of an SVM matcher over `references`; throws InputError
+// for an empty or inconsistent set.
+SvmParameters TrainSvmParameters(const ReferenceSet& references);
+
 // One ranked stone: distance to the query (lower is closer) and a score in
 // [0, 1] for display (higher is closer; the votes for k-NN, the decision
 // value for SVM).
@@ -48,6 +76,13 @@ struct Candidate {
 class Matcher {
  public:
   Matcher(ReferenceSet references, const MatchOptions& options);
+  // A nearest-average matcher over per-stone means computed before
+  // (cached); throws InputError for another method or an empty set.
+  Matcher(MeanReferences means, const MatchOptions& options);
+  // An SVM matcher with SVMs trained before (cached) instead of training
+  // them now; throws InputError when they do not fit the references.
+  Matcher(ReferenceSet references, const MatchOptions& options,
+          SvmParameters svms);
   ~Matcher();
   Matcher(Matcher&&) noexcept;
   Matcher& operator=(Matcher&&) noexcept;
@@ -65,6 +100,8 @@ class Matcher {
 
  private:
   struct Impl;
+  void Build(ReferenceSet references, const MatchOptions& options,
+             SvmParameters* svms);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -182,6 +182,31 @@ class Gallery {
   // The newest event's id and hash, to anchor outside the gallery (the
   // nightly summary keeps it, so a truncated log can be noticed).
   virtual std::pair<int64_t, std::string> EventHead() const = 0;
+
+  // What a re-index checks before switching to `model_id`, in time linear
+  // in the gallery: the model's embeddings (shape, digest) and every
+  // stone's references against its current enrolment. The full Check()
+  // (SQLite pages, event chain, every picture) is `gallery check`'s job.
+  virtual std::vector<CheckFinding> CheckModel(const std::string& model_id) = 0;
+
+  // The per-stone mean references of `model_id` (nearest-average matching
+  // needs no more): from the cache file beside the database when it was
+  // written for the current references and its digest holds; otherwise
+  // computed from SQLite, and the file written again when the gallery is
+  // writable. Empty when the model has no references.
+  virtual MeanReferences LoadMeanReferences(const std::string& model_id) = 0;
+
+  // Keeps the SVMs of `model_id` trained on the references whose
+  // ReferenceDigest is `references_digest`, replacing older ones.
+  virtual void StoreSvmCache(const std::string& model_id,
+                             const std::string& references_digest,
+                             const SvmParameters& svms) = 0;
+  // The cached SVMs of `model_id` when they were trained on references
+  // with digest `references_digest` and pass their own digest check;
+  // nullopt otherwise (none, stale or damaged: the reason at debug level).
+  virtual std::optional<SvmParameters> LoadSvmCache(
+      const std::string& model_id,
+      const std::string& references_digest) const = 0;
 };
 
 // Writes a consistent copy of the gallery database to `out` with SQLite's

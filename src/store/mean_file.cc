@@ -1,0 +1,220 @@
+// The per-stone mean references of a model, cached in a file beside the
+// database (cache/means-*.bin) so that an identify command reads one
+// contiguous matrix instead of every reference row from SQLite. The file
+// is used only for the references version it was written at (triggers bump
+// it in every writer's transaction) and only when its digest, kept in the
+// database, matches its bytes.
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <sstream>
+#include <system_error>
+
+#include "diareid/core/error.h"
+#include "diareid/core/files.h"
+#include "diareid/core/hash.h"
+#include "gallery_impl.h"
+
+namespace diareid::store {
+namespace {
+
+const char kMagic[] = "diareid mean references 1\n";
+
+std::filesystem::path CacheFolder(const std::filesystem::path& gallery) {
+  return gallery / "cache";
+}
+
+// Files of a model start with this; the version follows.
+std::string FilePrefix(const std::string& model_id) {
+  return "means-" + model_id.substr(0, 16) + "-";
+}
+
+// Magic, then "model version stones dim", the stone IDs one per line, then
+// the float32 rows.
+std::string EncodeMeans(const std::string& model_id, int64_t version,
+                        const MeanReferences& means) {
+  std::ostringstream out;
+  out << kMagic << model_id << ' ' << version << ' ' << means.means.rows()
+      << ' ' << means.means.cols() << '\n';
+  for (const std::string& id : means.stone_ids) out << id << '\n';
+  std::string bytes = out.str();
+  const size_t matrix = static_cast<size_t>(means.means.size()) * sizeof(float);
+  const size_t head = bytes.size();
+  bytes.resize(head + matrix);
+  std::memcpy(&bytes[head], means.means.data(), matrix);
+  return bytes;
+}
+
+}  // namespace
+
+std::string SqliteGallery::CacheFileDigest(const std::string& bytes) const {
+  std::string digest = Sha256Hex(bytes);
+  return key_.empty() ? digest : HmacSha256Hex(key_, digest);
+}
+
+int64_t SqliteGallery::ReferenceVersion(const std::string& model_id) const {
+  Statement select(*db_,
+                   "SELECT version FROM reference_versions WHERE model_id = ?");
+  select.Bind(1, model_id);
+  return select.Step() ? select.Int(0) : 0;
+}
+
+std::optional<MeanReferences> SqliteGallery::ReadMeanFile(
+    const std::string& model_id, int64_t version, int dim,
+    const std::string& file, const std::string& digest) const {
+  std::filesystem::path path = CacheFolder(options_.dir) / file;
+  std::string bytes;
+  try {
+    bytes = ReadFile(path);
+  } catch (const InputError& e) {
+    spdlog::debug("Cannot read the mean references file {}: {}", path.string(),
+                  e.what());
+    return std::nullopt;
+  }
+  if (CacheFileDigest(bytes) != digest) {
+    spdlog::warn(
+        "The mean references file {} fails its digest check; reading the "
+        "references from the database instead",
+        path.string());
+    return std::nullopt;
+  }
+  // The digest holds, so the bytes are the ones this build wrote; the
+  // checks below guard against a file of another model or version.
+  std::istringstream in(bytes);
+  std::string magic_line, id;
+  int64_t file_version = 0, stones = 0, file_dim = 0;
+  std::getline(in, magic_line);
+  in >> id >> file_version >> stones >> file_dim;
+  in.get();
+  if (magic_line + "\n" != kMagic || id != model_id ||
+      file_version != version || file_dim != dim || stones < 1) {
+    spdlog::debug("The mean references file {} is not for model {} at {}",
+                  path.string(), model_id.substr(0, 12), version);
+    return std::nullopt;
+  }
+  MeanReferences means;
+  means.stone_ids.resize(static_cast<size_t>(stones));
+  for (std::string& stone : means.stone_ids) std::getline(in, stone);
+  const size_t head = static_cast<size_t>(in.tellg());
+  const size_t matrix = static_cast<size_t>(stones * dim) * sizeof(float);
+  if (!in || head + matrix != bytes.size()) {
+    spdlog::debug("The mean references file {} has the wrong size",
+                  path.string());
+    return std::nullopt;
+  }
+  means.means.resize(stones, dim);
+  std::memcpy(means.means.data(), bytes.data() + head, matrix);
+  return means;
+}
+
+void SqliteGallery::WriteMeanFile(const std::string& model_id, int64_t version,
+                                  const MeanReferences& means) {
+  RequireWritable("cache the mean references");
+  std::string bytes = EncodeMeans(model_id, version, means);
+  std::string file = FilePrefix(model_id) + std::to_string(version) + ".bin";
+  std::filesystem::path folder = CacheFolder(options_.dir);
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error)
+    throw InputError("cannot create cache folder " + folder.string() + ": " +
+                     error.message());
+  WriteFileAtomic(folder / file, bytes);
+  Transaction transaction(*db_);
+  // Another process changed the references meanwhile: this file is old.
+  if (ReferenceVersion(model_id) != version) return;
+  Statement(*db_,
+            "INSERT OR REPLACE INTO reference_files(model_id, version, file, "
+            "digest) VALUES (?, ?, ?, ?)")
+      .Bind(1, model_id)
+      .Bind(2, version)
+      .Bind(3, file)
+      .Bind(4, CacheFileDigest(bytes))
+      .Run();
+  transaction.Commit();
+  // Older files of the model go (a reader that opened one keeps it).
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    std::string name = entry.path().filename().string();
+    if (name != file && name.rfind(FilePrefix(model_id), 0) == 0)
+      std::filesystem::remove(entry.path(), error);
+  }
+  spdlog::debug("Cached the means of {} stones in {}", means.stone_ids.size(),
+                (folder / file).string());
+}
+
+MeanReferences SqliteGallery::LoadMeanReferences(const std::string& model_id) {
+  const int dim = EmbeddingSize(model_id);
+  int64_t version = 0;
+  std::string file, digest;
+  {
+    ReadSnapshot snapshot(*db_);
+    version = ReferenceVersion(model_id);
+    Statement row(*db_,
+                  "SELECT file, digest FROM reference_files WHERE model_id = "
+                  "? AND version = ?");
+    row.Bind(1, model_id).Bind(2, version);
+    if (row.Step()) {
+      file = row.Text(0);
+      digest = row.Text(1);
+    }
+  }
+  if (!file.empty()) {
+    if (auto means = ReadMeanFile(model_id, version, dim, file, digest))
+      return std::move(*means);
+  } else {
+    spdlog::debug("No mean references file for model {} at version {}",
+                  model_id.substr(0, 12), version);
+  }
+  MeanReferences means;
+  {
+    // The version and the rows from one snapshot.
+    ReadSnapshot snapshot(*db_);
+    version = ReferenceVersion(model_id);
+    ReferenceSet references = ReadReferences(model_id, "");
+    if (references.stone_ids.empty()) return means;
+    means = ComputeMeanReferences(references);
+  }
+  if (!options_.read_only) {
+    try {
+      WriteMeanFile(model_id, version, means);
+    } catch (const Error& e) {
+      spdlog::debug("Not caching the mean references: {}", e.what());
+    }
+  }
+  return means;
+}
+
+void SqliteGallery::CheckMeanFiles(bool repair,
+                                   std::vector<CheckFinding>& findings) {
+  struct Row {
+    std::string model_id, file, digest;
+  };
+  std::vector<Row> rows;
+  {
+    Statement select(*db_,
+                     "SELECT model_id, file, digest FROM reference_files "
+                     "ORDER BY model_id");
+    while (select.Step())
+      rows.push_back({select.Text(0), select.Text(1), select.Text(2)});
+  }
+  for (const Row& row : rows) {
+    std::filesystem::path path = CacheFolder(options_.dir) / row.file;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) continue;
+    if (CacheFileDigest(ReadFile(path)) == row.digest) continue;
+    std::string what = "mean references file " + path.string() +
+                       " was changed: its digest does not match (identify "
+                       "reads the database instead)";
+    if (repair && !options_.read_only) {
+      Statement(*db_, "DELETE FROM reference_files WHERE model_id = ?")
+          .Bind(1, row.model_id)
+          .Run();
+      std::filesystem::remove(path, error);
+      findings.push_back(
+          {what + "; removed (the next identify writes it again)", true});
+    } else {
+      findings.push_back({what + " (`gallery check --repair` removes it)"});
+    }
+  }
+}
+
+}  // namespace diareid::store
