@@ -51,16 +51,23 @@ void CheckInfo(const ModelInfo& info) {
   }
 }
 
-// Pads the angle axis (columns) circularly and the radius axis (rows) with
-// zeros, for convolutions over polar pictures.
-torch::Tensor PadPolar(const torch::Tensor& x, int64_t pad) {
+}  // namespace
+
+torch::Tensor WrapAngleAxis(const torch::Tensor& x, int64_t pad) {
   const int64_t width = x.size(3);
-  torch::Tensor wrapped = torch::cat(
-      {x.slice(3, width - pad, width), x, x.slice(3, 0, pad)}, /*dim=*/3);
-  return torch::constant_pad_nd(wrapped, {0, 0, pad, pad}, 0.0);
+  return torch::cat({x.slice(3, width - pad, width), x, x.slice(3, 0, pad)},
+                    /*dim=*/3);
 }
 
-// Darknet pads a max pool by size - 1 on the right and bottom only.
+ConvPadding PaddingOf(const LayerSpec& layer, bool polar) {
+  const int64_t pad = layer.pad ? layer.size / 2 : 0;
+  ConvPadding padding;
+  padding.rows = pad;
+  padding.columns = polar ? 0 : pad;
+  padding.wrapped_columns = polar ? pad : 0;
+  return padding;
+}
+
 torch::Tensor DarknetMaxPool(const torch::Tensor& x, const LayerSpec& layer) {
   if (layer.size == layer.stride)
     return torch::max_pool2d(x, layer.size, layer.stride, /*padding=*/0,
@@ -71,18 +78,16 @@ torch::Tensor DarknetMaxPool(const torch::Tensor& x, const LayerSpec& layer) {
   return torch::max_pool2d(padded, layer.size, layer.stride);
 }
 
-}  // namespace
-
 Darknet19Impl::Darknet19Impl(const ModelInfo& info) : info_(info) {
   CheckInfo(info_);
   int64_t channels = 3;
   for (size_t i = 0; i < info_.layers.size(); ++i) {
     const LayerSpec& layer = info_.layers[i];
     if (layer.type != "convolutional") continue;
-    const int64_t pad = layer.pad ? layer.size / 2 : 0;
+    const ConvPadding pad = PaddingOf(layer, info_.preprocess.polar);
     auto options = torch::nn::Conv2dOptions(channels, layer.filters, layer.size)
                        .stride(layer.stride)
-                       .padding(info_.preprocess.polar ? 0 : pad)
+                       .padding({pad.rows, pad.columns})
                        .bias(!layer.batch_normalize);
     const std::string index = std::to_string(i);
     convs_.push_back(
@@ -118,8 +123,8 @@ torch::Tensor Darknet19Impl::Features(const torch::Tensor& input) {
       x = DarknetMaxPool(x, layer);
       continue;
     }
-    if (info_.preprocess.polar && layer.pad && layer.size > 1)
-      x = PadPolar(x, layer.size / 2);
+    const ConvPadding pad = PaddingOf(layer, info_.preprocess.polar);
+    if (pad.wrapped_columns > 0) x = WrapAngleAxis(x, pad.wrapped_columns);
     x = convs_[conv_index]->forward(x);
     if (!norms_[conv_index].is_empty()) x = norms_[conv_index]->forward(x);
     if (layer.activation == "leaky") x = torch::leaky_relu_(x, 0.1);
@@ -133,8 +138,12 @@ torch::Tensor Darknet19Impl::Pool(const torch::Tensor& input) {
 }
 
 NetworkOutput Darknet19Impl::Run(const torch::Tensor& input) {
+  return Head(Pool(input));
+}
+
+NetworkOutput Darknet19Impl::Head(const torch::Tensor& pooled) {
   NetworkOutput out;
-  out.pooled = Pool(input);
+  out.pooled = pooled;
   if (info_.head == "projection") {
     out.pre_neck = projection_->forward(out.pooled);
     out.post_neck = neck_->forward(out.pre_neck);

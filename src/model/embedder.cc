@@ -6,6 +6,7 @@
 
 #include "diareid/core/error.h"
 #include "diareid/model/darknet19.h"
+#include "packed_network.h"
 
 namespace diareid {
 namespace {
@@ -18,25 +19,24 @@ bool CpuHasBfloat16() {
 class TorchEmbedder : public Embedder {
  public:
   TorchEmbedder(Darknet19 network, const EmbedderOptions& options)
-      : network_(std::move(network)),
-        info_(network_->info()),
-        options_(options) {
+      : info_(network->info()), options_(options) {
     const int threads =
         options_.threads > 0
             ? options_.threads
             : static_cast<int>(std::thread::hardware_concurrency());
     torch::set_num_threads(std::max(threads, 1));
-    network_->eval();
+    network->eval();
     if (options_.bfloat16 && !CpuHasBfloat16()) {
       spdlog::warn(
           "This CPU lacks AVX-512; computing in float32, not bfloat16");
       options_.bfloat16 = false;
     }
-    network_->to(options_.bfloat16 ? torch::kBFloat16 : torch::kFloat32);
-    network_->FuseBatchNorm();
-    spdlog::debug("Embedder: model {}, {} threads, {}", info_.id,
-                  torch::get_num_threads(),
-                  options_.bfloat16 ? "bfloat16" : "float32");
+    network->to(options_.bfloat16 ? torch::kBFloat16 : torch::kFloat32);
+    network_ = std::make_unique<PackedNetwork>(std::move(network));
+    spdlog::debug("Embedder: model {}, {} threads, {}, {} convolutions",
+                  info_.id, torch::get_num_threads(),
+                  options_.bfloat16 ? "bfloat16" : "float32",
+                  network_->prepacked() ? "prepacked" : "plain");
   }
 
   const ModelInfo& info() const override { return info_; }
@@ -68,7 +68,7 @@ class TorchEmbedder : public Embedder {
       // NHWC memory viewed as NCHW is exactly the channels-last layout.
       x = x.permute({0, 3, 1, 2});
       if (options_.bfloat16) x = x.to(torch::kBFloat16);
-      torch::Tensor y = network_->forward(x).to(torch::kFloat32).contiguous();
+      torch::Tensor y = network_->Embed(x).to(torch::kFloat32).contiguous();
       std::memcpy(out.row(static_cast<Eigen::Index>(start)).data(),
                   y.data_ptr<float>(), y.numel() * sizeof(float));
     }
@@ -76,7 +76,7 @@ class TorchEmbedder : public Embedder {
   }
 
  private:
-  Darknet19 network_;
+  std::unique_ptr<PackedNetwork> network_;
   ModelInfo info_;
   EmbedderOptions options_;
 };

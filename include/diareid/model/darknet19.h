@@ -39,6 +39,8 @@ class Darknet19Impl : public torch::nn::Module {
   // Input: N x 3 x S x S RGB in [0, 1]. Returns every stage of the head.
   NetworkOutput Run(const torch::Tensor& input);
 
+  // The head alone, from the pooled feature (N x FeatureSize).
+  NetworkOutput Head(const torch::Tensor& pooled);
   // Input as for Run; returns NetworkOutput::embedding.
   torch::Tensor forward(const torch::Tensor& input);
 
@@ -70,6 +72,24 @@ class Darknet19Impl : public torch::nn::Module {
   torch::nn::BatchNorm1d neck_{nullptr};
 };
 TORCH_MODULE(Darknet19);
+
+// How a convolution pads its input: zeros on rows and columns, and for
+// polar pictures columns wrapped around the angle axis instead of zeros.
+struct ConvPadding {
+  int64_t rows = 0;
+  int64_t columns = 0;
+  int64_t wrapped_columns = 0;
+};
+
+// The padding of a convolutional layer, for polar or plain inputs.
+ConvPadding PaddingOf(const LayerSpec& layer, bool polar);
+
+// Pads the angle axis (columns, dimension 3) of N x C x H x W circularly by
+// `pad` on each side.
+torch::Tensor WrapAngleAxis(const torch::Tensor& x, int64_t pad);
+
+// Darknet's max pool: padded by size - 1 on the right and bottom only.
+torch::Tensor DarknetMaxPool(const torch::Tensor& x, const LayerSpec& layer);
 
 // A network for `info` with fresh weights (Kaiming-uniform convolutions,
 // unit batch norms), seeded by torch::manual_seed beforehand. Throws
