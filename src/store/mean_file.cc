@@ -6,6 +6,7 @@
 // database, matches its bytes.
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 #include <system_error>
@@ -63,13 +64,21 @@ std::optional<MeanReferences> SqliteGallery::ReadMeanFile(
     const std::string& model_id, int64_t version, int dim,
     const std::string& file, const std::string& digest) const {
   std::filesystem::path path = CacheFolder(options_.dir) / file;
+  // One read into a buffer of the file's size (no stream copies).
   std::string bytes;
-  try {
-    bytes = ReadFile(path);
-  } catch (const InputError& e) {
-    spdlog::debug("Cannot read the mean references file {}: {}", path.string(),
-                  e.what());
-    return std::nullopt;
+  {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    std::FILE* in = error ? nullptr : std::fopen(path.c_str(), "rb");
+    if (in != nullptr) {
+      bytes.resize(size);
+      if (std::fread(bytes.data(), 1, size, in) != size) bytes.clear();
+      std::fclose(in);
+    }
+    if (in == nullptr || bytes.size() != size || size == 0) {
+      spdlog::debug("Cannot read the mean references file {}", path.string());
+      return std::nullopt;
+    }
   }
   if (CacheFileDigest(bytes) != digest) {
     spdlog::warn(
@@ -79,14 +88,23 @@ std::optional<MeanReferences> SqliteGallery::ReadMeanFile(
     return std::nullopt;
   }
   // The digest holds, so the bytes are the ones this build wrote; the
-  // checks below guard against a file of another model or version.
-  std::istringstream in(bytes);
-  std::string magic_line, id;
+  // checks below guard against a file of another model or version. Parsed
+  // in place: the file is a hundred MiB for 100,000 stones.
+  size_t at = 0;
+  auto line = [&](std::string& out) {
+    size_t end = bytes.find('\n', at);
+    if (end == std::string::npos) return false;
+    out.assign(bytes, at, end - at);
+    at = end + 1;
+    return true;
+  };
+  std::string magic_line, header;
   int64_t file_version = 0, stones = 0, file_dim = 0;
-  std::getline(in, magic_line);
-  in >> id >> file_version >> stones >> file_dim;
-  in.get();
-  if (magic_line + "\n" != kMagic || id != model_id ||
+  char id[65] = {0};
+  bool parsed = line(magic_line) && line(header) &&
+                std::sscanf(header.c_str(), "%64s %ld %ld %ld", id,
+                            &file_version, &stones, &file_dim) == 4;
+  if (!parsed || magic_line + "\n" != kMagic || id != model_id ||
       file_version != version || file_dim != dim || stones < 1) {
     spdlog::debug("The mean references file {} is not for model {} at {}",
                   path.string(), model_id.substr(0, 12), version);
@@ -94,16 +112,15 @@ std::optional<MeanReferences> SqliteGallery::ReadMeanFile(
   }
   MeanReferences means;
   means.stone_ids.resize(static_cast<size_t>(stones));
-  for (std::string& stone : means.stone_ids) std::getline(in, stone);
-  const size_t head = static_cast<size_t>(in.tellg());
+  for (std::string& stone : means.stone_ids) parsed = parsed && line(stone);
   const size_t matrix = static_cast<size_t>(stones * dim) * sizeof(float);
-  if (!in || head + matrix != bytes.size()) {
+  if (!parsed || at + matrix != bytes.size()) {
     spdlog::debug("The mean references file {} has the wrong size",
                   path.string());
     return std::nullopt;
   }
   means.means.resize(stones, dim);
-  std::memcpy(means.means.data(), bytes.data() + head, matrix);
+  std::memcpy(means.means.data(), bytes.data() + at, matrix);
   return means;
 }
 
