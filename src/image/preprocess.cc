@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
@@ -124,7 +125,29 @@ class QuietStderr {
 
 }  // namespace
 
+const char kAcceptedPictureFormats[] = "PNG, JPEG, TIFF or BMP";
+
+std::string PictureFileFormat(const std::string& bytes) {
+  auto starts = [&](std::string_view magic) {
+    return bytes.size() >= magic.size() &&
+           std::string_view(bytes).substr(0, magic.size()) == magic;
+  };
+  if (starts("\x89PNG\r\n\x1a\n")) return "png";
+  if (starts("\xff\xd8\xff")) return "jpg";
+  if (starts(std::string_view("II*\0", 4)) ||
+      starts(std::string_view("MM\0*", 4)))
+    return "tif";
+  if (starts("BM")) return "bmp";
+  return "";
+}
+
 cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
+  // Refused before decoding: OpenCV reads more formats than the gallery
+  // keeps, and a picture must not be judged and then fail to be stored.
+  if (!bytes.empty() && PictureFileFormat(bytes).empty())
+    throw PictureRejected(RejectReason::kUndecodable,
+                          name + ": not a " + kAcceptedPictureFormats +
+                              " file (the formats diareid accepts)");
   cv::Mat bgr;
   if (!bytes.empty()) {
     QuietStderr quiet;
@@ -149,11 +172,20 @@ cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
     throw PictureRejected(RejectReason::kUndecodable,
                           name +
                               ": cannot be decoded (empty, damaged or not a "
-                              "picture), expected a PNG, JPEG or TIFF file");
+                              "picture), expected a " +
+                              kAcceptedPictureFormats + " file");
   return bgr;
 }
 
 cv::Mat LoadPicture(const std::filesystem::path& path) {
+  // Opening a FIFO would wait for a writer forever.
+  std::error_code error;
+  if (std::filesystem::exists(path, error) &&
+      !std::filesystem::is_regular_file(path, error))
+    throw PictureRejected(RejectReason::kUndecodable,
+                          path.string() +
+                              ": is not a regular file (a folder, FIFO or "
+                              "device), expected a picture file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw PictureRejected(RejectReason::kUndecodable,

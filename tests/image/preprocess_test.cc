@@ -1,6 +1,7 @@
 // Preprocessing on synthetic ASET-like pictures: a many-coloured disc on
 // the viewer's dark field.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -170,6 +171,43 @@ TEST_F(PreprocessTest, RefusesBadOptionsAndFiles) {
   const auto good = dir() / "good.png";
   cv::imwrite(good.string(), Stone());
   EXPECT_EQ(LoadPicture(good).cols, 800);
+}
+
+TEST_F(PreprocessTest, RefusesFormatsTheGalleryDoesNotKeep) {
+  // OpenCV decodes PPM, but the picture store keeps only PNG, JPEG, TIFF and
+  // BMP: such a picture must be refused before it is judged.
+  const auto ppm = dir() / "stone.ppm";
+  ASSERT_TRUE(cv::imwrite(ppm.string(), Stone()));
+  try {
+    LoadPicture(ppm);
+    FAIL() << "a PPM picture was accepted";
+  } catch (const PictureRejected& e) {
+    EXPECT_EQ(e.reason(), RejectReason::kUndecodable);
+    EXPECT_NE(std::string(e.what()).find(ppm.string()), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("PNG, JPEG, TIFF or BMP"),
+              std::string::npos)
+        << e.what();
+  }
+  for (const char* extension : {".png", ".jpg", ".tif", ".bmp"}) {
+    std::vector<uchar> bytes;
+    ASSERT_TRUE(cv::imencode(extension, Stone(), bytes));
+    const std::string encoded(bytes.begin(), bytes.end());
+    EXPECT_NE(PictureFileFormat(encoded), "") << extension;
+    EXPECT_EQ(DecodePicture(encoded, extension).cols, 800) << extension;
+  }
+}
+
+TEST_F(PreprocessTest, RefusesAFifoWithoutWaitingForAWriter) {
+  const auto fifo = dir() / "pictures.png";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    LoadPicture(fifo);
+    FAIL() << "a FIFO was read";
+  } catch (const PictureRejected& e) {
+    EXPECT_NE(std::string(e.what()).find("not a regular file"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

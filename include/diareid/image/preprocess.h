@@ -69,12 +69,23 @@ struct PreparedPicture {
   double sharpness = 0;
 };
 
+// The picture file formats diareid accepts, and keeps in the gallery's
+// picture store, in words: "PNG, JPEG, TIFF or BMP".
+extern const char kAcceptedPictureFormats[];
+
+// "png", "jpg", "tif" or "bmp" from a file's first bytes (the same test the
+// picture store makes), or "" for any other format.
+std::string PictureFileFormat(const std::string& bytes);
+
 // Decodes an image file to BGR 8-bit; throws PictureRejected(kUndecodable)
-// naming the file when it is missing, empty or corrupt.
+// naming the file when it is missing, not a regular file (a FIFO, a
+// device), empty, corrupt or in a format that is not accepted.
 cv::Mat LoadPicture(const std::filesystem::path& path);
 
-// Decodes a picture held in memory (the bytes of a PNG, JPEG or TIFF file);
-// throws PictureRejected(kUndecodable) naming `name` when it cannot.
+// Decodes a picture held in memory (the bytes of a PNG, JPEG, TIFF or BMP
+// file); throws PictureRejected(kUndecodable) naming `name` when it cannot,
+// or when the bytes are another format OpenCV could decode (PPM, WebP...)
+// but the gallery would not keep.
 cv::Mat DecodePicture(const std::string& bytes, const std::string& name);
 
 // Finds the stone, checks quality, crops and resizes; throws PictureRejected
