@@ -27,17 +27,20 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
   VerifyResult result;
   result.stone_id = options.stone_id;
   result.threshold = session.Threshold();
+  result.metric = MetricName(session.options().match.metric);
+  result.model_id = session.model().id;
   std::vector<Picture> pictures = session.Acquire(options.source);
+  const size_t given = pictures.size();
   EmbeddingMatrix embeddings =
       session.Embed(pictures, /*strict=*/false, &result.rejected);
   result.pictures_used = static_cast<int>(embeddings.rows());
 
   if (result.pictures_used > 0) {
-    result.distance = session.BuildStoneMatcher(options.stone_id)
-                          .DistanceTo(embeddings, options.stone_id);
-    result.verdict = result.distance <= result.threshold
-                         ? Verdict::kSameStone
-                         : Verdict::kDifferentStone;
+    const double distance = session.BuildStoneMatcher(options.stone_id)
+                                .DistanceTo(embeddings, options.stone_id);
+    result.distance = distance;
+    result.verdict = distance <= result.threshold ? Verdict::kSameStone
+                                                  : Verdict::kDifferentStone;
     if (result.verdict == Verdict::kDifferentStone) {
       // Which enrolled stone is it, then? Only now is the whole gallery
       // worth loading.
@@ -49,12 +52,17 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
         break;
       }
     }
+    spdlog::info(
+        "Verification of stone {}: {} (distance {:.3f}, threshold "
+        "{:.3f}, {} pictures)",
+        options.stone_id, VerdictName(result.verdict), distance,
+        result.threshold, result.pictures_used);
+  } else {
+    result.inconclusive_reason =
+        "none of the " + std::to_string(given) + " pictures could be used";
+    spdlog::info("Verification of stone {}: {} ({})", options.stone_id,
+                 VerdictName(result.verdict), result.inconclusive_reason);
   }
-  spdlog::info(
-      "Verification of stone {}: {} (distance {:.3f}, threshold "
-      "{:.3f}, {} pictures)",
-      options.stone_id, VerdictName(result.verdict), result.distance,
-      result.threshold, result.pictures_used);
 
   QueryRecord record;
   record.purpose = "verify";
@@ -63,6 +71,9 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
   record.captures = ToCaptures(pictures);
   record.model_id = session.model().id;
   record.embeddings = embeddings;
+  // The event keeps the stage times so far (the database time up to the
+  // write that records it).
+  result.times = session.times();
   record.result = ToJson(result);
   {
     ScopedTimer timer(&session.times().database_ms);
@@ -80,12 +91,19 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
 nlohmann::json ToJson(const VerifyResult& result) {
   nlohmann::json json = {{"stone", result.stone_id},
                          {"verdict", VerdictName(result.verdict)},
-                         {"distance", result.distance},
+                         {"distance", nullptr},
+                         {"inconclusive_reason", nullptr},
                          {"threshold", result.threshold},
+                         {"metric", result.metric},
+                         {"method", result.method},
+                         {"model", result.model_id},
                          {"pictures_used", result.pictures_used},
                          {"rejected", result.rejected},
                          {"matches_instead", nullptr},
                          {"times_ms", ToJson(result.times)}};
+  if (result.distance) json["distance"] = *result.distance;
+  if (!result.inconclusive_reason.empty())
+    json["inconclusive_reason"] = result.inconclusive_reason;
   if (result.matches_instead)
     json["matches_instead"] = {{"stone", result.matches_instead->stone_id},
                                {"distance", result.matches_instead->distance}};

@@ -21,11 +21,18 @@ CommandOutput RunVerify(const GlobalOptions& global, VerifyArgs& args) {
   CommandOutput out;
   out.json = ToJson(result);
   char line[256];
-  std::snprintf(line, sizeof(line),
-                "%s: stone %s, distance %.3f (threshold %.3f), %d pictures\n",
-                VerdictName(result.verdict), result.stone_id.c_str(),
-                result.distance, result.threshold, result.pictures_used);
-  out.text = line;
+  if (result.distance) {
+    std::snprintf(line, sizeof(line),
+                  "%s: stone %s, distance %.3f (threshold %.3f), %d "
+                  "pictures\n",
+                  VerdictName(result.verdict), result.stone_id.c_str(),
+                  *result.distance, result.threshold, result.pictures_used);
+    out.text = line;
+  } else {
+    // No distance was measured: say why instead of printing a number.
+    out.text = std::string(VerdictName(result.verdict)) + ": stone " +
+               result.stone_id + ", " + result.inconclusive_reason + "\n";
+  }
   for (const auto& reason : result.rejected)
     out.text += "  unusable: " + reason + "\n";
   if (result.matches_instead) {

@@ -24,9 +24,18 @@ struct VerifyOptions {
 struct VerifyResult {
   std::string stone_id;
   Verdict verdict = Verdict::kInconclusive;
-  // Distance from the pictures to the enrolled stone (lower is closer).
-  double distance = 0;
+  // Distance from the pictures to the enrolled stone (lower is closer);
+  // none when the verdict is inconclusive (no picture could be used).
+  std::optional<double> distance;
+  // Why the verdict is inconclusive; empty otherwise.
+  std::string inconclusive_reason;
   double threshold = 0;
+  // How the distance was measured: the metric ("euclidean", "cosine"), the
+  // method (verify always compares the averaged pictures with the stone's
+  // mean reference) and the model's ID.
+  std::string metric;
+  std::string method = "nearest-average";
+  std::string model_id;
   int pictures_used = 0;
   // Pictures that could not be used, "name: reason".
   std::vector<std::string> rejected;
