@@ -6,6 +6,7 @@
 
 #include "diareid/core/error.h"
 #include "diareid/core/files.h"
+#include "diareid/core/hash.h"
 #include "embedding_codec.h"
 #include "event_log.h"
 #include "gallery_impl.h"
@@ -100,6 +101,18 @@ void SqliteGallery::RequireWritable(const std::string& what) const {
   if (key_.empty() && Setting("signed") == "1")
     throw InputError("gallery " + options_.dir.string() +
                      " signs its events: give its --key-file to " + what);
+  // A wrong key would sign new events that no check can tie to the old.
+  if (!key_.empty()) {
+    Statement last(*db_,
+                   "SELECT id, hash, signature FROM events WHERE signature "
+                   "IS NOT NULL ORDER BY id DESC LIMIT 1");
+    if (last.Step() && HmacSha256Hex(key_, last.Text(1)) != last.Text(2))
+      throw InputError("--key-file " + options_.key_file.string() +
+                       " does not verify the signature of event " +
+                       std::to_string(last.Int(0)) + " of gallery " +
+                       options_.dir.string() + ": wrong key file; cannot " +
+                       what);
+  }
 }
 
 std::string SqliteGallery::Setting(const std::string& key) const {
