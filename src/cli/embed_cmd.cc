@@ -7,6 +7,7 @@
 #include "command.h"
 #include "diareid/model/default_model.h"
 #include "diareid/model/model_tools.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 namespace {
@@ -72,7 +73,7 @@ void RegisterEmbed(Registry& registry) {
       [&global, args] { return RunEmbed(global, *args); });
   command->add_option("--images", args->pictures, "Pictures to embed")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command->add_flag("--no-preprocess", args->no_preprocess,
                     "Only resize each whole picture to the input size");
   command->add_flag("--bf16", args->bfloat16,

@@ -8,6 +8,7 @@
 #include "diareid/app/reindex.h"
 #include "diareid/core/files.h"
 #include "diareid/store/gallery.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 namespace {
@@ -144,6 +145,11 @@ CommandOutput RunCheck(const GlobalOptions& global, bool repair) {
 }
 
 CommandOutput RunExport(const GlobalOptions& global, const std::string& to) {
+  // Never over an existing file: it could be a backup, or the gallery.
+  if (!to.empty() && std::filesystem::exists(to))
+    throw InputError("--out " + to +
+                     " already exists; give a new file name for the export");
+  if (!to.empty()) CheckOutputFile("--out", to, /*create_folder=*/false);
   auto gallery = OpenExisting(global, /*read_only=*/true);
   CommandOutput out;
   out.json = gallery->Export();
@@ -151,10 +157,6 @@ CommandOutput RunExport(const GlobalOptions& global, const std::string& to) {
     out.text = out.json.dump(2) + "\n";
     return out;
   }
-  // Never over an existing file: it could be a backup, or the gallery.
-  if (std::filesystem::exists(to))
-    throw InputError("--out " + to +
-                     " already exists; give a new file name for the export");
   WriteFileAtomic(to, out.json.dump(2) + "\n");
   out.text = "exported " + std::to_string(out.json["stones"].size()) +
              " stones to " + to + "\n";

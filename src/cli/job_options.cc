@@ -4,12 +4,13 @@
 #include <cstdlib>
 
 #include "diareid/core/files.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 
 void AddPictureOptions(CLI::App* command, PictureSource& source) {
   command->add_option("--images", source.images, "Picture files of the stone")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command->add_option("--rig", source.rig_file,
                       "Take the pictures now through this rig file");
   command->add_option("--tray", source.tray_file,

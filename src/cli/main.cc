@@ -45,6 +45,40 @@ void CheckConfigFiles(int argc, char** argv) {
   }
 }
 
+// Checks of global options that CLI11 cannot express, made before logging
+// starts and before any command runs.
+void CheckGlobalOptions(const diareid::cli::GlobalOptions& global) {
+  // The operator's name goes into every event of the gallery's log; a
+  // control character (a newline, an escape sequence) would forge lines in
+  // `gallery show` or hide text on a terminal.
+  for (size_t i = 0; i < global.operator_name.size(); ++i) {
+    const unsigned char c = global.operator_name[i];
+    if (c < 0x20 || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof(code), "0x%02x", c);
+      throw diareid::InputError("--operator holds a control character (" +
+                                std::string(code) + " at position " +
+                                std::to_string(i + 1) +
+                                "); expected a name of printable characters");
+    }
+  }
+  // spdlog would create a missing folder for the log file: a typo in the
+  // folder would then scatter logs where nobody looks.
+  if (!global.log_file.empty()) {
+    const std::filesystem::path file(global.log_file);
+    std::filesystem::path folder = file.parent_path();
+    if (folder.empty()) folder = ".";
+    std::error_code error;
+    if (std::filesystem::is_directory(file, error))
+      throw diareid::InputError("--log-file " + global.log_file +
+                                " is a folder; expected a file name");
+    if (!std::filesystem::is_directory(folder, error))
+      throw diareid::InputError("--log-file " + global.log_file + ": folder " +
+                                folder.string() +
+                                " is not an existing folder; create it first");
+  }
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{
       "diareid: re-identify loose diamonds from ASET pictures.\n"
@@ -98,6 +132,7 @@ int Run(int argc, char** argv) {
     return static_cast<int>(ExitCode::kBadInput);
   }
 
+  CheckGlobalOptions(global);
   diareid::SetUpLogging(global.log_level, global.log_file);
   // Rig files may name the simulated camera; it sits behind the same
   // interface as a real one.

@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "diareid/model/model_tools.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 namespace {
@@ -67,8 +68,10 @@ void RegisterModel(Registry& registry) {
   auto import = std::make_shared<ImportDarknetOptions>();
   CLI::App* cmd = registry.Add(
       *group, "import-darknet",
-      "Build a model file from a darknet cfg and .weights",
-      [import] { return Written(ImportDarknet(*import), import->out); });
+      "Build a model file from a darknet cfg and .weights", [import] {
+        CheckOutputFile("--out", import->out, /*create_folder=*/false);
+        return Written(ImportDarknet(*import), import->out);
+      });
   cmd->add_option("--cfg", import->cfg, "Darknet network cfg")->required();
   cmd->add_option("--weights", import->weights, "Darknet .weights file")
       ->required();
@@ -86,7 +89,11 @@ void RegisterModel(Registry& registry) {
   auto init = std::make_shared<InitModelOptions>();
   cmd = registry.Add(*group, "init",
                      "Write a model file with random weights (for tests)",
-                     [init] { return Written(InitModel(*init), init->out); });
+                     [init] {
+                       CheckOutputFile("--out", init->out,
+                                       /*create_folder=*/false);
+                       return Written(InitModel(*init), init->out);
+                     });
   cmd->add_option("--out", init->out, "Model file to write")->required();
   cmd->add_option("--input-size", init->input_size, "Input side in pixels")
       ->capture_default_str();
@@ -107,7 +114,7 @@ void RegisterModel(Registry& registry) {
   auto info_path = std::make_shared<std::string>();
   cmd = registry.Add(*group, "info", "Print everything a model file says",
                      [info_path] {
-                       const ModelInfo info = ReadModelInfo(*info_path);
+                       const ModelInfo info = ReadVerifiedModelInfo(*info_path);
                        CommandOutput out;
                        out.json = ToJson(info);
                        out.text = InfoText(info);

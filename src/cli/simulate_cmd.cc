@@ -5,6 +5,7 @@
 #include "diareid/core/files.h"
 #include "diareid/core/progress.h"
 #include "diareid/sim/dataset.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 namespace {
@@ -14,8 +15,8 @@ void WritePng(const std::string& path, const cv::Mat& picture) {
   if (!cv::imencode(".png", picture, bytes))
     throw InternalError("could not encode picture " + path);
   std::filesystem::path file(path);
-  if (file.has_parent_path())
-    std::filesystem::create_directories(file.parent_path());
+  CheckOutputFile("--out", file, /*create_folder=*/true);
+  CreateOutputFolder("--out", file.parent_path());
   WriteFileAtomic(file, std::string_view(reinterpret_cast<char*>(bytes.data()),
                                          bytes.size()));
 }
@@ -28,6 +29,7 @@ void RegisterDataset(Registry& registry, CLI::App& group) {
       "Render a dataset: DIR/<stone id>/<shot>.png and DIR/manifest.json; "
       "pictures already there are kept",
       [options, out, &registry] {
+        CheckOutputFolder("--out", *out);
         options->out = *out;
         options->threads = registry.global().threads;
         sim::DatasetSummary summary = sim::RenderDataset(*options);

@@ -5,6 +5,7 @@
 #include "diareid/core/error.h"
 #include "diareid/model/darknet19.h"
 #include "diareid/model/darknet_cfg.h"
+#include "model_file.h"
 
 namespace diareid {
 
@@ -50,6 +51,17 @@ ModelInfo InitModel(const InitModelOptions& options) {
   info.training = {{"source", "random"}, {"seed", options.seed}};
   torch::manual_seed(options.seed);
   return SaveModel(options.out, CreateNetwork(info), info);
+}
+
+ModelInfo ReadVerifiedModelInfo(const std::filesystem::path& path) {
+  const ModelFileHeader file = ReadModelFile(path);
+  ModelInfo info = ModelInfoFromJson(file.metadata);
+  const std::string actual_id = ContentId(file.metadata, file.tensors);
+  if (info.id != actual_id)
+    throw InputError("model file " + path.string() +
+                     " is damaged: its content hashes to " + actual_id +
+                     ", expected the stored ID " + info.id);
+  return info;
 }
 
 std::vector<PictureEmbedding> EmbedPictures(

@@ -45,6 +45,11 @@ struct InitModelOptions {
 // Writes a model file with seeded random weights; returns its info.
 ModelInfo InitModel(const InitModelOptions& options);
 
+// Reads a model file's description after checking that its content hashes
+// to the ID it carries, as loading it does; throws InputError naming the
+// file for a damaged or tampered one (`diareid model info`).
+ModelInfo ReadVerifiedModelInfo(const std::filesystem::path& path);
+
 // The embedding of one picture, or why the picture was rejected.
 struct PictureEmbedding {
   std::string picture;
