@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "diareid/rig/capture.h"
+#include "output_paths.h"
 
 namespace diareid::cli {
 namespace {
@@ -27,6 +28,7 @@ struct CaptureArgs {
   bool all = false;
   int shots = 3;
   std::string out;
+  bool add = false;
 };
 
 }  // namespace
@@ -39,8 +41,11 @@ void RegisterCapture(Registry& registry) {
       "OUT/<stone id>/<shot>.png and OUT/manifest.json; Ctrl-C stops the "
       "table and keeps what was captured (exit 3)",
       [args] {
+        // A bad folder is found before the rig is opened or the table moves.
+        CheckOutputFolder("--out", args->out);
         Rig rig(args->rig, args->tray);
         CaptureOptions options;
+        options.add = args->add;
         if (!args->all) options.wells = SplitWells(args->wells);
         options.shots = args->shots;
         options.out = args->out;
@@ -72,6 +77,9 @@ void RegisterCapture(Registry& registry) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder")->required();
+  cmd->add_flag("--add", args->add,
+                "Add stones to a folder that already holds a capture (its "
+                "manifest keeps its stones)");
   cmd->callback([args] {
     if (!args->all && args->wells.empty())
       throw CLI::ValidationError("capture", "choose --wells A1,B3 or --all");

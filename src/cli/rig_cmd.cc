@@ -15,10 +15,22 @@ struct RigArgs {
 };
 
 CommandOutput PositionOutput(Rig& rig, const std::string& what) {
-  TablePosition p = rig.Position();
   CommandOutput out;
-  out.json = {
-      {"controller", rig.Describe()}, {"x_mm", p.x_mm}, {"y_mm", p.y_mm}};
+  out.json = {{"controller", rig.Describe()},
+              {"homed", rig.homed()},
+              {"x_mm", nullptr},
+              {"y_mm", nullptr}};
+  if (!rig.homed()) {
+    // Before homing the controller counts from wherever the table stood
+    // when it was switched on or reset: its numbers say nothing.
+    out.text = rig.Describe() + "\n" + what +
+               ": table position unknown until the table is homed (`diareid "
+               "rig home`)\n";
+    return out;
+  }
+  TablePosition p = rig.Position();
+  out.json["x_mm"] = p.x_mm;
+  out.json["y_mm"] = p.y_mm;
   char text[160];
   std::snprintf(text, sizeof text, "%s: table at X %.3f Y %.3f mm\n",
                 what.c_str(), p.x_mm, p.y_mm);
@@ -58,7 +70,9 @@ void RegisterRig(Registry& registry) {
   move->add_option("x", args->x_mm, "X, mm")->required();
   move->add_option("y", args->y_mm, "Y, mm")->required();
   CLI::App* status = registry.Add(
-      *group, "status", "Connect and report the controller and the position",
+      *group, "status",
+      "Connect and report the controller; the position is unknown until "
+      "homed",
       [args] {
         Rig rig(args->rig, "");
         return PositionOutput(rig, "Connected");

@@ -48,6 +48,35 @@ nlohmann::json ShotJson(const Shot& shot, const std::string& file) {
           {"camera", camera}};
 }
 
+// The manifest of a capture already in `options.out`, or one with no
+// stones. Throws InputError for such a folder unless `options.add`, and
+// for a manifest that cannot be read.
+nlohmann::json ExistingManifest(const std::filesystem::path& path,
+                                const CaptureOptions& options) {
+  nlohmann::json empty = {{"stones", nlohmann::json::array()}};
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return empty;
+  if (!options.add)
+    throw InputError("--out " + options.out.string() +
+                     " already holds a capture (" + path.filename().string() +
+                     "); choose a new folder, or give --add to add stones "
+                     "to it");
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(ReadFile(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("capture manifest " + path.string() +
+                     " is not valid JSON (" + e.what() +
+                     "); expected the manifest a capture wrote");
+  }
+  if (!manifest.is_object() || !manifest.contains("stones") ||
+      !manifest["stones"].is_array())
+    throw InputError("capture manifest " + path.string() +
+                     " has no \"stones\" list; expected the manifest a "
+                     "capture wrote");
+  return manifest;
+}
+
 }  // namespace
 
 bool StopRequested() { return g_stop; }
@@ -79,14 +108,25 @@ CaptureResult CaptureTray(Rig& rig, const CaptureOptions& options) {
       throw InputError("tray " + rig.tray().name + ": id '" + id +
                        "' is used by two wells (or a well is asked twice)");
   }
-  std::filesystem::create_directories(options.out);
-  InterruptListener listener;
   CaptureResult result;
   result.manifest = options.out / "manifest.json";
-  nlohmann::json manifest = {
-      {"rig", rig.rig_file().name},      {"tray", rig.tray().name},
-      {"controller", rig.Describe()},    {"shots_per_well", options.shots},
-      {"settle_s", rig.tray().settle_s}, {"stones", nlohmann::json::array()}};
+  nlohmann::json manifest = ExistingManifest(result.manifest, options);
+  for (const auto& stone : manifest["stones"])
+    if (stone.is_object() && ids.count(stone.value("id", "")) > 0)
+      throw InputError("stone " + stone.value("id", "") +
+                       " is already captured in " + options.out.string() +
+                       "; capture it into another folder");
+  if (manifest["stones"].empty())
+    manifest = {
+        {"rig", rig.rig_file().name},      {"tray", rig.tray().name},
+        {"controller", rig.Describe()},    {"shots_per_well", options.shots},
+        {"settle_s", rig.tray().settle_s}, {"stones", nlohmann::json::array()}};
+  std::error_code error;
+  std::filesystem::create_directories(options.out, error);
+  if (error)
+    throw InputError("--out " + options.out.string() +
+                     ": cannot create the folder: " + error.message());
+  InterruptListener listener;
   spdlog::info("Capturing {} well(s), {} shot(s) each, into {}", wells.size(),
                options.shots, options.out.string());
   rig.Home();

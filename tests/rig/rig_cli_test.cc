@@ -1,6 +1,7 @@
 // `diareid capture` and `diareid rig` as a user runs them, on a simulated
 // Marlin table with an image-sequence camera.
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -30,6 +31,11 @@ class RigCliTest : public TempDirTest {
   }
   RunResult Diareid(const std::string& args) {
     return RunCommand(DiareidBinary() + " " + args);
+  }
+  static std::string ReadText(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
   }
 };
 
@@ -66,6 +72,59 @@ TEST_F(RigCliTest, ReportsThePositionAfterAMove) {
   auto result = nlohmann::json::parse(r.out);
   EXPECT_DOUBLE_EQ(result["x_mm"].get<double>(), 12.5);
   EXPECT_DOUBLE_EQ(result["y_mm"].get<double>(), 30);
+}
+
+TEST_F(RigCliTest, StatusSaysThePositionIsUnknownUntilHomed) {
+  std::string rig = " --rig " + (dir() / "rig.toml").string();
+  RunResult status = Diareid("--json rig status" + rig);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  auto result = nlohmann::json::parse(status.out);
+  EXPECT_FALSE(result["homed"].get<bool>()) << status.out;
+  EXPECT_TRUE(result["x_mm"].is_null()) << status.out;
+  EXPECT_TRUE(result["y_mm"].is_null()) << status.out;
+  RunResult text = Diareid("rig status" + rig);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("unknown until the table is homed"),
+            std::string::npos)
+      << text.out;
+  EXPECT_EQ(text.out.find("X 0.000"), std::string::npos) << text.out;
+  RunResult homed = Diareid("--json rig home" + rig);
+  ASSERT_EQ(homed.exit_code, 0) << homed.err;
+  EXPECT_TRUE(nlohmann::json::parse(homed.out)["homed"].get<bool>());
+}
+
+TEST_F(RigCliTest, CaptureKeepsAFolderThatAlreadyHoldsACapture) {
+  std::string files = " --rig " + (dir() / "rig.toml").string() + " --tray " +
+                      (dir() / "tray.toml").string() + " --shots 1 --out " +
+                      (dir() / "out").string();
+  ASSERT_EQ(Diareid("capture --wells B1" + files).exit_code, 0);
+  const std::string manifest = ReadText(dir() / "out/manifest.json");
+  RunResult again = Diareid("capture --wells A1" + files);
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+  EXPECT_NE(again.err.find("--add"), std::string::npos) << again.err;
+  EXPECT_EQ(ReadText(dir() / "out/manifest.json"), manifest);
+  // --add keeps the stones already there and adds the new ones.
+  RunResult add = Diareid("capture --add --wells A1" + files);
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  auto stones =
+      nlohmann::json::parse(ReadText(dir() / "out/manifest.json"))["stones"];
+  ASSERT_EQ(stones.size(), 2u) << stones.dump();
+  EXPECT_EQ(stones[0]["id"], "s-b1");
+  EXPECT_EQ(stones[0]["shots"].size(), 1u);
+  // A stone the folder holds already is not captured over.
+  RunResult twice = Diareid("capture --add --wells B1" + files);
+  EXPECT_EQ(twice.exit_code, 2) << twice.err;
+  EXPECT_NE(twice.err.find("s-b1"), std::string::npos) << twice.err;
+}
+
+TEST_F(RigCliTest, CaptureIntoAPathUnderAFileIsBadInput) {
+  std::ofstream(dir() / "plain") << "a file, not a folder";
+  std::string out = (dir() / "plain" / "capture").string();
+  RunResult r = Diareid("capture --rig " + (dir() / "rig.toml").string() +
+                        " --tray " + (dir() / "tray.toml").string() +
+                        " --wells A1 --shots 1 --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(out), std::string::npos) << r.err;
 }
 
 TEST_F(RigCliTest, ABadRigFileIsBadInput) {

@@ -62,8 +62,12 @@ class Rig {
   // Takes `n` pictures of a well, with the rig file's small re-positioning
   // between them; every picture follows a stop and the settle time.
   std::vector<Shot> Shots(const std::string& well, int n);
-  // Where the controller says the table is (rig coordinates).
+  // Where the controller says the table is (rig coordinates). Meaningful
+  // only once homed: before, the controller counts from wherever it was
+  // switched on or reset.
   TablePosition Position();
+  // True once Home() has run on this connection.
+  bool homed() const { return homed_; }
   // The controller and the camera, in one line.
   std::string Describe() const;
   CameraSettings CameraActualSettings() const;
@@ -92,6 +96,9 @@ struct CaptureOptions {
   int shots = 3;
   // Output folder: one folder per stone plus manifest.json.
   std::filesystem::path out;
+  // Add to a folder that already holds a capture: its manifest keeps its
+  // stones and gains the new ones. Without it such a folder is refused.
+  bool add = false;
 };
 
 // What a capture did.
@@ -106,6 +113,9 @@ struct CaptureResult {
 // Homes, visits the wells in the tray's order and writes
 // out/<stone-id>/<shot>.png and out/manifest.json (rewritten after every
 // well). Ctrl-C lets the current move finish, stops, and keeps the rest.
+// Throws InputError, before the table moves, for a folder that cannot be
+// created, a folder that already holds a capture (without `add`), and with
+// `add` a stone the folder already holds.
 CaptureResult CaptureTray(Rig& rig, const CaptureOptions& options);
 
 // True once Ctrl-C arrived while a capture listens for it.
