@@ -135,16 +135,15 @@ long EmbedPending(Gallery& gallery, const ModelInfo& model,
 std::string CacheSvmMatcher(Gallery& gallery, const ModelInfo& model,
                             const ReindexOptions& options) {
   if (options.svm_cache_max_stones == 0) return "skipped: disabled";
-  ReferenceSet references = gallery.LoadReferences(model.id);
-  if (references.stone_ids.empty()) return "skipped: no references";
-  // Rows come ordered by stone.
-  long stones = 1;
-  for (size_t r = 1; r < references.stone_ids.size(); ++r)
-    stones += references.stone_ids[r] != references.stone_ids[r - 1];
+  // Count first: loading every reference of a large gallery for nothing
+  // would cost more than the rest of a re-index with nothing to embed.
+  const long stones = static_cast<long>(gallery.ListStones().size());
   if (stones > options.svm_cache_max_stones)
     return "skipped: " + std::to_string(stones) +
            " stones, more than svm_cache_max_stones " +
            std::to_string(options.svm_cache_max_stones);
+  ReferenceSet references = gallery.LoadReferences(model.id);
+  if (references.stone_ids.empty()) return "skipped: no references";
   std::string digest = ReferenceDigest(references);
   if (gallery.LoadSvmCache(model.id, digest)) return "fresh";
   auto start = std::chrono::steady_clock::now();

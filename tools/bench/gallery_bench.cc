@@ -347,9 +347,10 @@ int main(int argc, char** argv) {
   }
   std::vector<diareid::Row> rows;
   for (int dim : settings.dims) {
-    diareid::ModelInfo model = real.embedding_size == dim
-                                   ? real
-                                   : diareid::SyntheticModel("bench", dim);
+    diareid::ModelInfo model =
+        !settings.model_file.empty() && real.embedding_size == dim
+            ? real
+            : diareid::SyntheticModel("bench", dim);
     rows.push_back(diareid::RunOne(settings, model));
     diareid::PrintTables(rows);
   }
