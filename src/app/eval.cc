@@ -108,6 +108,7 @@ EvalReport Evaluate(const EvalOptions& options) {
                              {"method", MatchMethodName(protocol.match.method)},
                              {"metric", MetricName(protocol.match.metric)},
                              {"k", protocol.match.k},
+                             {"verify_pictures", protocol.verify_pictures},
                              {"seed", protocol.seed}};
   if (!options.plot.empty()) {
     WriteEvalPlot(report.result,
@@ -148,13 +149,15 @@ std::string EvalSummary(const EvalReport& report) {
       text, sizeof(text),
       "%d stones (+%d distractors), %d queries, %d pictures (%d rejected)\n"
       "mAP %.2f%% (spread %.2f%%), rank-1 %.2f%%, rank-5 %.2f%%\n"
-      "verification: EER %.3f%% at %.4f; FAR %.3f%% at FRR <= %.1f%% "
+      "verification (%d genuine, %d impostor attempts): EER %.3f%% at %.4f; "
+      "FAR %.3f%% at FRR <= %.1f%% "
       "(threshold %.4f); FRR %.3f%% at FAR <= %.2f%% (threshold %.4f)\n",
       r.stones, r.distractor_stones, r.queries, report.pictures,
       report.rejected, 100 * r.mean_average_precision, 100 * r.map_std,
-      100 * r.rank1, 100 * r.rank5, 100 * v.equal_error_rate, v.eer_threshold,
-      100 * v.far_at_frr, 100 * v.frr_target, v.threshold_at_frr,
-      100 * v.frr_at_far, 100 * v.far_target, v.threshold_at_far);
+      100 * r.rank1, 100 * r.rank5, v.genuine_pairs, v.impostor_pairs,
+      100 * v.equal_error_rate, v.eer_threshold, 100 * v.far_at_frr,
+      100 * v.frr_target, v.threshold_at_frr, 100 * v.frr_at_far,
+      100 * v.far_target, v.threshold_at_far);
   std::string out = text;
   if (report.calibrated_threshold > 0)
     out += "calibrated threshold " +

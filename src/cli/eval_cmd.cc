@@ -51,6 +51,10 @@ void RegisterEval(Registry& registry) {
                   "euclidean or cosine (default: the model's)");
   cmd->add_option("--seed", o->protocol.seed, "Seed of the reference choice")
       ->capture_default_str();
+  cmd->add_option("--verify-pictures", o->protocol.verify_pictures,
+                  "Query pictures averaged per verification attempt, as "
+                  "verify averages a returned stone's pictures")
+      ->capture_default_str();
   cmd->add_option("--frr-target", o->protocol.frr_target,
                   "False reject rate of the reported threshold")
       ->capture_default_str();

@@ -18,6 +18,9 @@ void ProtocolOptions::Check() const {
   if (repeats < 1 || repeats > 1000)
     throw InputError("repeats = " + std::to_string(repeats) +
                      " is out of range; expected 1 to 1000");
+  if (verify_pictures < 1 || verify_pictures > 1000)
+    throw InputError("verify_pictures = " + std::to_string(verify_pictures) +
+                     " is out of range; expected 1 to 1000");
   if (max_rank < 5)
     throw InputError("max_rank = " + std::to_string(max_rank) +
                      " is out of range; expected at least 5");
@@ -36,6 +39,31 @@ std::vector<std::pair<std::string, std::vector<int>>> RowsByStone(
     groups[it->second].second.push_back(static_cast<int>(r));
   }
   return groups;
+}
+
+// Verification attempts that each average `group` query pictures of one
+// stone: distances of the averaged query to every stone's mean reference.
+// `queries` lists each stone's queries consecutively.
+void VerifyGroups(const EmbeddingMatrix& vectors,
+                  const std::vector<std::pair<int, std::string>>& queries,
+                  int group, const Matcher& by_average,
+                  ProtocolResult& result) {
+  const int all = by_average.StoneCount();
+  size_t start = 0;
+  while (start < queries.size()) {
+    size_t end = start;
+    while (end < queries.size() && queries[end].second == queries[start].second)
+      ++end;
+    for (size_t g = start; g + group <= end; g += group) {
+      EmbeddingMatrix mean = EmbeddingMatrix::Zero(1, vectors.cols());
+      for (int i = 0; i < group; ++i)
+        mean += vectors.row(queries[g + i].first) / static_cast<float>(group);
+      for (const auto& c : by_average.Rank(mean, all))
+        (c.stone_id == queries[start].second ? result.genuine : result.impostor)
+            .push_back(c.distance);
+    }
+    start = end;
+  }
 }
 
 }  // namespace
@@ -112,10 +140,14 @@ ProtocolResult RunProtocol(const LabelledEmbeddings& test,
       first_hits.push_back(hit);
       ap_sum += hit > 0 ? 1.0 / hit : 0.0;
       // Verification: the query against every stone's mean reference.
-      for (const auto& c : by_method ? by_average.Rank(q, all) : ranked)
-        (c.stone_id == id ? result.genuine : result.impostor)
-            .push_back(c.distance);
+      if (options.verify_pictures == 1)
+        for (const auto& c : by_method ? by_average.Rank(q, all) : ranked)
+          (c.stone_id == id ? result.genuine : result.impostor)
+              .push_back(c.distance);
     }
+    if (options.verify_pictures > 1)
+      VerifyGroups(test.vectors, queries, options.verify_pictures, by_average,
+                   result);
     repeat_maps.push_back(ap_sum / std::max<size_t>(1, queries.size()));
     ap_sum_all += ap_sum;
     result.queries += static_cast<int>(queries.size());
@@ -129,6 +161,11 @@ ProtocolResult RunProtocol(const LabelledEmbeddings& test,
   result.cmc = CumulativeMatchCurve(first_hits, options.max_rank);
   result.rank1 = result.cmc[0];
   result.rank5 = result.cmc[4];
+  if (result.genuine.empty())
+    throw InputError("no stone has " + std::to_string(options.verify_pictures) +
+                     " query pictures beyond its " +
+                     std::to_string(options.references) +
+                     " references; expected fewer verify pictures");
   if (!result.impostor.empty())
     result.verification =
         AnalyseVerification(result.genuine, result.impostor, options.frr_target,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "diareid/core/error.h"
@@ -85,6 +86,42 @@ TEST(ProtocolTest, DistractorsAreNeverQueriedButCompete) {
   // Close clusters: many more stones make ranking harder.
   EXPECT_LT(crowded.rank1, alone.rank1);
   EXPECT_EQ(crowded.impostor.size(), crowded.genuine.size() * 205);
+}
+
+TEST(ProtocolTest, VerificationAveragesGroupsOfQueryPictures) {
+  // One dimension. Stone a's pictures are 2, 1 and 3; stone b's are 10,
+  // 10 and 10. With one reference, each stone's two other pictures are its
+  // queries, averaged into one verification attempt:
+  //   a's reference 2: queries 1 and 3 average 2, distance 0;
+  //   reference 1 (or 3): queries average 2.5 (or 1.5), distance 1.5;
+  //   b: distance 0. Impostors: a's average (1.5 to 2.5) against b's 10,
+  //   and b's 10 against a's reference (1 to 3): at least 7.
+  LabelledEmbeddings e;
+  e.vectors.resize(6, 1);
+  e.vectors << 2, 1, 3, 10, 10, 10;
+  e.stone_ids = {"a", "a", "a", "b", "b", "b"};
+  ProtocolOptions options;
+  options.references = 1;
+  options.repeats = 1;
+  options.verify_pictures = 2;
+  for (unsigned seed = 1; seed < 8; ++seed) {
+    options.seed = seed;
+    ProtocolResult r = RunProtocol(e, {}, options);
+    // Identification still ranks each of the 4 query pictures alone.
+    EXPECT_EQ(r.queries, 4);
+    ASSERT_EQ(r.genuine.size(), 2u);
+    ASSERT_EQ(r.impostor.size(), 2u);
+    EXPECT_TRUE(std::abs(r.genuine[0]) < 1e-6 ||
+                std::abs(r.genuine[0] - 1.5) < 1e-6)
+        << r.genuine[0];
+    EXPECT_NEAR(r.genuine[1], 0.0, 1e-6);
+    EXPECT_GE(r.impostor[0], 7.0);
+    EXPECT_GE(r.impostor[1], 7.0);
+  }
+  // Three query pictures per attempt: no stone has them beyond its
+  // reference.
+  options.verify_pictures = 3;
+  EXPECT_THROW(RunProtocol(e, {}, options), InputError);
 }
 
 TEST(ProtocolTest, SkipsStonesWithTooFewPicturesAndRejectsBadOptions) {

@@ -22,6 +22,13 @@ struct ProtocolOptions {
   // How queries are matched (method, metric, k).
   MatchOptions match;
   unsigned seed = 1;
+  // Query pictures averaged into one verification attempt, as `diareid
+  // verify` averages the pictures it takes of a returned stone: each
+  // stone's queries are split into groups of this many (a remainder
+  // smaller than a group is left out of verification). 1: every query
+  // picture alone, the published protocol. Identification always ranks
+  // single pictures.
+  int verify_pictures = 1;
   // Operating points reported for verification.
   double frr_target = 0.01;
   double far_target = 0.001;
