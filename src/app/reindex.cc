@@ -66,6 +66,10 @@ long EmbedPending(Gallery& gallery, const ModelInfo& model,
                   const PictureBatchEmbedder& embed,
                   const ReindexOptions& options, ReindexSummary& summary) {
   ReindexState start = gallery.GetReindexState(model.id);
+  // Nothing pending: skip the walk over every capture. One enrolled in
+  // the meantime keeps the switch from happening and waits for the next
+  // run.
+  if (start.pending == 0) return 0;
   Progress progress("Embedding stored pictures", start.pending);
   long done = 0;
   int64_t after = 0;
