@@ -123,8 +123,12 @@ double MeasureSharpness(const cv::Mat& square_gray) {
   cv::Scalar lap_mean, lap_dev, mean, dev;
   cv::meanStdDev(laplacian, lap_mean, lap_dev, mask);
   cv::meanStdDev(small, mean, dev, mask);
-  const double contrast = dev[0] * dev[0];
-  return contrast > 1e-9 ? lap_dev[0] * lap_dev[0] / contrast : 0.0;
+  // Laplacian energy per squared mean level: both scale with the square of
+  // the exposure gain, and unlike the grey level's variance the mean does
+  // not fall with blur (dividing by the variance made strongly blurred
+  // pictures, whose variance is mostly 8-bit rounding, score higher again).
+  const double level = mean[0] * mean[0];
+  return level > 1e-9 ? 1000 * lap_dev[0] * lap_dev[0] / level : 0.0;
 }
 
 }  // namespace diareid

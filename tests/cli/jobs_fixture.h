@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "testing.h"
 
 namespace diareid {
@@ -66,6 +68,15 @@ class JobsTest : public testing::TempDirTest {
     }
   }
   std::string GalleryList() { return Diareid("--json gallery list").out; }
+  // The metric of the shipped model the jobs run ("euclidean" or "cosine"),
+  // as `model info` reads it.
+  static std::string ShippedMetric() {
+    RunResult r =
+        RunCommand(DiareidBinary() + " --json model info " +
+                   DIAREID_SOURCE_DIR "/models/diareid-default.dmodel");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false).value("metric", "");
+  }
 
   inline static fs::path data_;
 };

@@ -172,9 +172,11 @@ namespace {
 
 TEST_F(JobsTest, AnotherMetricNeedsItsOwnThreshold) {
   EnrolStones(2);
-  // The model's threshold is a Euclidean distance; under cosine it would
-  // accept every stone.
-  RunResult r = Diareid("verify --metric cosine --id stone-0 --images" +
+  // The model's threshold is a distance in its own metric; under another
+  // it would accept every stone or none.
+  const std::string other =
+      ShippedMetric() == "cosine" ? "euclidean" : "cosine";
+  RunResult r = Diareid("verify --metric " + other + " --id stone-0 --images" +
                         Join(Shots(1), 6, 10));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("--threshold"), std::string::npos) << r.err;

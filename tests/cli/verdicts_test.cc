@@ -104,7 +104,7 @@ TEST_F(JobsTest, StoredQueriesKeepStageTimesAndHowTheyWereMatched) {
     const nlohmann::json& result = events.front()["result"];
     EXPECT_GT(result["times_ms"]["decode"].get<double>(), 0) << result.dump();
     EXPECT_GT(result["times_ms"]["embed"].get<double>(), 0) << result.dump();
-    EXPECT_EQ(result["metric"], "euclidean") << result.dump();
+    EXPECT_EQ(result["metric"], ShippedMetric()) << result.dump();
     EXPECT_TRUE(result["method"].is_string()) << result.dump();
     EXPECT_GT(result["threshold"].get<double>(), 0) << result.dump();
     EXPECT_EQ(result["model"].get<std::string>().size(), 64u) << result.dump();

@@ -52,7 +52,7 @@ struct PreprocessOptions {
   // Polar warp about the stone's centre: rows are radius, columns angle.
   bool polar = false;
   // Quality gates; a value outside them rejects the picture.
-  double min_sharpness = 0.0;  // see docs/preprocessing.md
+  double min_sharpness = 0.5;  // see docs/preprocessing.md
   double max_clipped_fraction = 0.25;
   double min_mean_level = 0.02;
   // Skip stone finding and checks: only resize the whole picture.
