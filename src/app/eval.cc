@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -16,6 +17,13 @@ namespace diareid {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The distinct stones of a list of labels.
+std::vector<std::string> StonesOfSet(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
 
 // Prepares and embeds every picture of a data set folder.
 LabelledEmbeddings EmbedFolder(Embedder& embedder, const fs::path& dir,
@@ -93,7 +101,22 @@ EvalReport Evaluate(const EvalOptions& options) {
                protocol.references, protocol.repeats,
                MatchMethodName(protocol.match.method),
                MetricName(protocol.match.metric));
+  for (const std::string& id : StonesOfSet(distractors.stone_ids))
+    if (std::find(test.stone_ids.begin(), test.stone_ids.end(), id) !=
+        test.stone_ids.end())
+      throw InputError("stone " + id + " is both in --data " +
+                       options.data.string() + " and in --distractors " +
+                       options.distractors.string() +
+                       ": expected distractors that are other stones");
   report.result = RunProtocol(test, distractors, protocol);
+  if (options.calibrate &&
+      (report.result.genuine.empty() || report.result.impostor.empty()))
+    throw InputError("--calibrate on " + options.data.string() + ": " +
+                     std::to_string(report.result.genuine.size()) +
+                     " genuine and " +
+                     std::to_string(report.result.impostor.size()) +
+                     " impostor attempts; expected both (at least two "
+                     "stones); the model file is unchanged");
 
   report.json = ToJson(report.result);
   report.json["model"] = model.string();

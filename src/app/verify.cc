@@ -2,9 +2,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include "diareid/core/hash.h"
 #include "diareid/core/timer.h"
 
 namespace diareid {
+namespace {
+
+// A picture this much farther than the threshold from the claimed stone is
+// not a view of it, whatever the average of all pictures says (another
+// stone's pictures lie at two to three thresholds; the stone's own rarely
+// beyond one).
+constexpr double kStrayFactor = 1.5;
+
+// Names of the pictures that are byte for byte enrolment pictures already
+// in the gallery, with the stone each enrolled.
+std::string ReplayedPictures(const Gallery& gallery,
+                             const std::vector<Picture>& pictures) {
+  std::vector<std::string> hashes;
+  for (const Picture& picture : pictures)
+    hashes.push_back(Sha256Hex(picture.encoded));
+  const auto enrolled = gallery.EnrolmentPicturesAmong(hashes);
+  std::string names;
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    auto it = enrolled.find(hashes[i]);
+    if (it == enrolled.end()) continue;
+    names += (names.empty() ? "" : ", ") + pictures[i].name +
+             " (enrolment picture of " + it->second + ")";
+  }
+  return names;
+}
+
+}  // namespace
 
 const char* VerdictName(Verdict verdict) {
   switch (verdict) {
@@ -35,12 +63,42 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
       session.Embed(pictures, /*strict=*/false, &result.rejected);
   result.pictures_used = static_cast<int>(embeddings.rows());
 
+  // Checked before the pictures are embedded or kept: an old picture says
+  // nothing about the stone on the counter.
+  const std::string replayed = ReplayedPictures(session.gallery(), pictures);
+
   if (result.pictures_used > 0) {
-    const double distance = session.BuildStoneMatcher(options.stone_id)
-                                .DistanceTo(embeddings, options.stone_id);
+    const Matcher stone = session.BuildStoneMatcher(options.stone_id);
+    const double distance = stone.DistanceTo(embeddings, options.stone_id);
     result.distance = distance;
     result.verdict = distance <= result.threshold ? Verdict::kSameStone
                                                   : Verdict::kDifferentStone;
+    // Pictures of one stone agree; an average can hide one of another
+    // stone among them.
+    std::string strays;
+    int near = 0;
+    for (Eigen::Index i = 0; i < embeddings.rows(); ++i) {
+      const double own = stone.DistanceTo(embeddings.row(i), options.stone_id);
+      if (own <= result.threshold) ++near;
+      if (own > kStrayFactor * result.threshold) {
+        char text[64];
+        std::snprintf(text, sizeof(text), " (distance %.3f)", own);
+        strays += (strays.empty() ? "" : ", ") +
+                  pictures[static_cast<size_t>(i)].name + text;
+      }
+    }
+    if (!strays.empty() && near > 0) {
+      result.verdict = Verdict::kInconclusive;
+      result.inconclusive_reason =
+          "the pictures disagree: " + strays +
+          " far from the stone while others match it; are they all of one "
+          "stone? take the pictures again";
+    }
+    if (!replayed.empty()) {
+      result.verdict = Verdict::kInconclusive;
+      result.inconclusive_reason = "replayed pictures: " + replayed +
+                                   "; photograph the returned stone anew";
+    }
     if (result.verdict == Verdict::kDifferentStone) {
       // Which enrolled stone is it, then? Only now is the whole gallery
       // worth loading.
@@ -60,6 +118,8 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
   } else {
     result.inconclusive_reason =
         "none of the " + std::to_string(given) + " pictures could be used";
+    if (!replayed.empty())
+      result.inconclusive_reason += "; replayed pictures: " + replayed;
     spdlog::info("Verification of stone {}: {} ({})", options.stone_id,
                  VerdictName(result.verdict), result.inconclusive_reason);
   }

@@ -28,6 +28,8 @@ CommandOutput RunVerify(const GlobalOptions& global, VerifyArgs& args) {
                   VerdictName(result.verdict), result.stone_id.c_str(),
                   *result.distance, result.threshold, result.pictures_used);
     out.text = line;
+    if (!result.inconclusive_reason.empty())
+      out.text += "  why: " + result.inconclusive_reason + "\n";
   } else {
     // No distance was measured: say why instead of printing a number.
     out.text = std::string(VerdictName(result.verdict)) + ": stone " +

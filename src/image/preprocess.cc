@@ -123,6 +123,38 @@ class QuietStderr {
   int saved_ = -1;
 };
 
+// The width and height a PNG, JPEG or BMP header declares, or {0, 0} when
+// it cannot tell (TIFF, a damaged header): read before decoding, so that a
+// small file declaring a huge picture is refused without allocating it.
+std::pair<int64_t, int64_t> DeclaredSize(const std::string& bytes,
+                                         const std::string& format) {
+  auto byte = [&](size_t i) -> int64_t {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0;
+  };
+  auto big16 = [&](size_t i) { return byte(i) << 8 | byte(i + 1); };
+  auto big32 = [&](size_t i) { return big16(i) << 16 | big16(i + 2); };
+  auto little32 = [&](size_t i) {
+    return static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(
+        byte(i) | byte(i + 1) << 8 | byte(i + 2) << 16 | byte(i + 3) << 24)));
+  };
+  if (format == "png" && bytes.size() >= 24) return {big32(16), big32(20)};
+  if (format == "bmp" && bytes.size() >= 26)
+    return {std::abs(little32(18)), std::abs(little32(22))};
+  if (format == "jpg") {
+    // Segments after SOI: FF marker, 16-bit length; a start-of-frame
+    // segment (C0-CF but C4, C8, CC) holds precision, height, width.
+    size_t at = 2;
+    while (at + 9 < bytes.size() && byte(at) == 0xFF) {
+      const int64_t marker = byte(at + 1);
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
+          marker != 0xC8 && marker != 0xCC)
+        return {big16(at + 7), big16(at + 5)};
+      at += 2 + static_cast<size_t>(big16(at + 2));
+    }
+  }
+  return {0, 0};
+}
+
 }  // namespace
 
 const char kAcceptedPictureFormats[] = "PNG, JPEG, TIFF or BMP";
@@ -148,6 +180,20 @@ cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
     throw PictureRejected(RejectReason::kUndecodable,
                           name + ": not a " + kAcceptedPictureFormats +
                               " file (the formats diareid accepts)");
+  // A rig picture is a few megapixels; a far larger one is a mistake and
+  // would stall stone finding for minutes, or exhaust memory decoding it.
+  constexpr int kMaxSide = 8192;
+  auto too_large = [&](int64_t width, int64_t height) {
+    return PictureRejected(RejectReason::kUndecodable,
+                           name + ": picture is " + std::to_string(width) +
+                               " x " + std::to_string(height) +
+                               " px, expected at most " +
+                               std::to_string(kMaxSide) + " px a side");
+  };
+  if (!bytes.empty()) {
+    const auto [width, height] = DeclaredSize(bytes, PictureFileFormat(bytes));
+    if (width > kMaxSide || height > kMaxSide) throw too_large(width, height);
+  }
   cv::Mat bgr;
   if (!bytes.empty()) {
     QuietStderr quiet;
@@ -159,15 +205,8 @@ cv::Mat DecodePicture(const std::string& bytes, const std::string& name) {
       bgr.release();  // a header OpenCV refuses (absurd size): undecodable
     }
   }
-  // A rig picture is a few megapixels; a far larger one is a mistake and
-  // would stall stone finding for minutes.
-  constexpr int kMaxSide = 8192;
   if (!bgr.empty() && (bgr.cols > kMaxSide || bgr.rows > kMaxSide))
-    throw PictureRejected(RejectReason::kUndecodable,
-                          name + ": picture is " + std::to_string(bgr.cols) +
-                              " x " + std::to_string(bgr.rows) +
-                              " px, expected at most " +
-                              std::to_string(kMaxSide) + " px a side");
+    throw too_large(bgr.cols, bgr.rows);
   if (bgr.empty())
     throw PictureRejected(RejectReason::kUndecodable,
                           name +

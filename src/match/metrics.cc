@@ -93,14 +93,25 @@ VerificationReport AnalyseVerification(std::vector<double> genuine,
   report.far_at_frr = FalseAcceptRate(impostor, report.threshold_at_frr);
 
   // FAR <= target allows floor(target * m) accepted impostors: the
-  // threshold stays strictly below the next impostor distance.
+  // threshold lies below the next impostor distance, in the middle of the
+  // gap to the distance below it (genuine or impostor). A threshold a hair
+  // below that impostor would accept it again once its distance is
+  // recomputed elsewhere in another order of float additions.
   const size_t allowed_accepts =
       static_cast<size_t>(std::floor(far_target * m + 1e-9));
   if (allowed_accepts >= m) {
     report.threshold_at_far = std::numeric_limits<double>::infinity();
   } else {
-    report.threshold_at_far = std::nextafter(
-        impostor[allowed_accepts], -std::numeric_limits<double>::infinity());
+    const double next = impostor[allowed_accepts];
+    double below = -std::numeric_limits<double>::infinity();
+    if (allowed_accepts > 0) below = impostor[allowed_accepts - 1];
+    auto genuine_below = std::lower_bound(genuine.begin(), genuine.end(), next);
+    if (genuine_below != genuine.begin())
+      below = std::max(below, *std::prev(genuine_below));
+    report.threshold_at_far =
+        below < next && std::isfinite(below)
+            ? below + (next - below) / 2
+            : std::nextafter(next, -std::numeric_limits<double>::infinity());
   }
   report.frr_at_far = FalseRejectRate(genuine, report.threshold_at_far);
 

@@ -51,6 +51,8 @@ class SqliteGallery : public Gallery {
   std::optional<StoneSummary> FindStone(const std::string& id) const override;
   std::vector<StoneSummary> ListStones() const override;
   nlohmann::json StoneHistory(const std::string& id) const override;
+  std::map<std::string, std::string> EnrolmentPicturesAmong(
+      const std::vector<std::string>& sha256s) const override;
   ReferenceSet LoadReferences(const std::string& model_id) const override;
   ReferenceSet LoadStoneReferences(const std::string& model_id,
                                    const std::string& stone_id) const override;

@@ -50,6 +50,20 @@ std::vector<StoneSummary> SqliteGallery::ListStones() const {
   return stones;
 }
 
+std::map<std::string, std::string> SqliteGallery::EnrolmentPicturesAmong(
+    const std::vector<std::string>& sha256s) const {
+  std::map<std::string, std::string> found;
+  Statement find(*db_,
+                 "SELECT stone_id FROM captures WHERE sha256 = ? AND "
+                 "purpose = 'enrol' LIMIT 1");
+  for (const std::string& sha256 : sha256s) {
+    find.Bind(1, sha256);
+    if (find.Step()) found[sha256] = find.Text(0);
+    find.Reset();
+  }
+  return found;
+}
+
 nlohmann::json SqliteGallery::StoneHistory(const std::string& id) const {
   ReadSnapshot snapshot(*db_);
   std::optional<StoneSummary> stone = FindStone(id);

@@ -124,11 +124,27 @@ std::optional<MeanReferences> SqliteGallery::ReadMeanFile(
   return means;
 }
 
+namespace {
+
+// The name WriteMeanFile gives the file of `model_id` at `version`; a row
+// naming anything else (another folder, another file) was not written by
+// the gallery, and its file is never read or removed.
+std::string MeanFileName(const std::string& model_id, int64_t version) {
+  std::string name = FilePrefix(model_id) + std::to_string(version) + ".bin";
+  // A model ID is hex; anything that could leave the folder matches nothing.
+  if (name.find_first_of("/\\") != std::string::npos ||
+      name.find("..") != std::string::npos)
+    return "<none>";
+  return name;
+}
+
+}  // namespace
+
 void SqliteGallery::WriteMeanFile(const std::string& model_id, int64_t version,
                                   const MeanReferences& means) {
   RequireWritable("cache the mean references");
   std::string bytes = EncodeMeans(model_id, version, means);
-  std::string file = FilePrefix(model_id) + std::to_string(version) + ".bin";
+  std::string file = MeanFileName(model_id, version);
   std::filesystem::path folder = CacheFolder(options_.dir);
   std::error_code error;
   std::filesystem::create_directories(folder, error);
@@ -174,6 +190,13 @@ MeanReferences SqliteGallery::LoadMeanReferences(const std::string& model_id) {
       digest = row.Text(1);
     }
   }
+  if (!file.empty() && file != MeanFileName(model_id, version)) {
+    spdlog::warn(
+        "The gallery's row for the mean references of model {} names {}, "
+        "not its file {}: ignored (run `gallery check`)",
+        model_id.substr(0, 12), file, MeanFileName(model_id, version));
+    file.clear();
+  }
   if (!file.empty()) {
     if (auto means = ReadMeanFile(model_id, version, dim, file, digest))
       return std::move(*means);
@@ -204,16 +227,39 @@ void SqliteGallery::CheckMeanFiles(bool repair,
                                    std::vector<CheckFinding>& findings) {
   struct Row {
     std::string model_id, file, digest;
+    int64_t version = 0;
   };
   std::vector<Row> rows;
   {
     Statement select(*db_,
-                     "SELECT model_id, file, digest FROM reference_files "
-                     "ORDER BY model_id");
+                     "SELECT model_id, file, digest, version FROM "
+                     "reference_files ORDER BY model_id");
     while (select.Step())
-      rows.push_back({select.Text(0), select.Text(1), select.Text(2)});
+      rows.push_back(
+          {select.Text(0), select.Text(1), select.Text(2), select.Int(3)});
   }
   for (const Row& row : rows) {
+    if (row.file != MeanFileName(row.model_id, row.version)) {
+      // Never follow the row to its file: it may name a picture or a file
+      // outside the gallery.
+      std::string what = "the mean references row of model " + row.model_id +
+                         " names '" + row.file + "', not its file " +
+                         MeanFileName(row.model_id, row.version) +
+                         " in the cache folder";
+      if (repair && !options_.read_only) {
+        Statement(*db_, "DELETE FROM reference_files WHERE model_id = ?")
+            .Bind(1, row.model_id)
+            .Run();
+        findings.push_back(
+            {what + "; row removed, no file touched (the next identify "
+                    "writes the file again)",
+             true});
+      } else {
+        findings.push_back({what + " (`gallery check --repair` removes the "
+                                   "row and touches no file)"});
+      }
+      continue;
+    }
     std::filesystem::path path = CacheFolder(options_.dir) / row.file;
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error)) continue;

@@ -228,6 +228,36 @@ TEST_F(PreprocessTest, RefusesFormatsTheGalleryDoesNotKeep) {
   }
 }
 
+// A small file whose header declares a huge picture is refused from the
+// header, before OpenCV allocates it (a 70 KB JPEG claiming 30000 x 30000
+// px took 6 GB to decode).
+TEST_F(PreprocessTest, RefusesAHugeDeclaredSizeBeforeDecoding) {
+  std::vector<uchar> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", Stone(), jpeg));
+  std::string bytes(jpeg.begin(), jpeg.end());
+  const size_t frame = bytes.find("\xff\xc0");
+  ASSERT_NE(frame, std::string::npos);
+  for (size_t at : {frame + 5, frame + 7}) {  // height, then width
+    bytes[at] = static_cast<char>(30000 >> 8);
+    bytes[at + 1] = static_cast<char>(30000 & 0xff);
+  }
+  try {
+    DecodePicture(bytes, "huge.jpg");
+    FAIL() << "a 30000 px JPEG header was accepted";
+  } catch (const PictureRejected& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.jpg: picture is 30000 x 30000"),
+              std::string::npos)
+        << e.what();
+  }
+  std::vector<uchar> bmp;
+  ASSERT_TRUE(cv::imencode(".bmp", Stone(), bmp));
+  bytes.assign(bmp.begin(), bmp.end());
+  bytes[18] = 0x30;  // width 0x00010030 = 65584 px
+  bytes[19] = 0x00;
+  bytes[20] = 0x01;
+  EXPECT_THROW(DecodePicture(bytes, "wide.bmp"), PictureRejected);
+}
+
 TEST_F(PreprocessTest, RefusesAFifoWithoutWaitingForAWriter) {
   const auto fifo = dir() / "pictures.png";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);

@@ -125,6 +125,32 @@ TEST_F(MeanFileTest, TamperedFileIsNotTrustedAndCheckReportsIt) {
   EXPECT_TRUE(gallery_->Check(false).empty());
 }
 
+// A row rewritten to name a file that is not its means file (a picture of
+// the gallery, a file outside it) is reported; neither reading nor
+// --repair ever follows it: only the row goes.
+TEST_F(MeanFileTest, RowNamingAnotherFileNeverLeadsToItsRemoval) {
+  const std::filesystem::path outside = dir() / "precious.txt";
+  for (const std::string target :
+       {outside.string(), std::string("../gallery.sqlite")}) {
+    WriteFileAtomic(outside, "keep me");
+    gallery_->LoadMeanReferences(model_.id);
+    Shell("UPDATE reference_files SET file = '" + target + "'");
+    ExpectMeansOfDatabase(gallery_->LoadMeanReferences(model_.id));
+    Shell("UPDATE reference_files SET file = '" + target + "'");
+    auto findings = gallery_->Check(false);
+    ASSERT_EQ(findings.size(), 1u) << target;
+    EXPECT_NE(findings[0].what.find(target), std::string::npos)
+        << findings[0].what;
+    auto repaired = gallery_->Check(true);
+    ASSERT_EQ(repaired.size(), 1u) << target;
+    EXPECT_TRUE(repaired[0].repaired);
+    EXPECT_EQ(ReadFile(outside), "keep me") << target;
+    EXPECT_TRUE(
+        std::filesystem::is_regular_file(options_.dir / "gallery.sqlite"));
+    EXPECT_TRUE(gallery_->Check(false).empty()) << target;
+  }
+}
+
 TEST_F(MeanFileTest, ReadOnlyGalleryReadsWithoutWriting) {
   GalleryOptions read_only = options_;
   read_only.read_only = true;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,6 +123,12 @@ class Gallery {
   virtual std::vector<StoneSummary> ListStones() const = 0;
   // One stone's full history (captures, events) as JSON.
   virtual nlohmann::json StoneHistory(const std::string& id) const = 0;
+  // Of these pictures (SHA-256 of their files), those already stored as
+  // an enrolment picture, with the stone they enrolled: a picture that is
+  // byte for byte an enrolment picture proves nothing about the stone now
+  // on the counter.
+  virtual std::map<std::string, std::string> EnrolmentPicturesAmong(
+      const std::vector<std::string>& sha256s) const = 0;
   // The current references of every stone for a model.
   virtual ReferenceSet LoadReferences(const std::string& model_id) const = 0;
   // The current references of one stone (verify needs no more); throws
