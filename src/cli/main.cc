@@ -10,6 +10,8 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "command.h"
 #include "diareid/core/logging.h"
@@ -43,6 +45,79 @@ void CheckConfigFiles(int argc, char** argv) {
           std::to_string(where.column) + ": " + std::string(e.description()));
     }
   }
+}
+
+// The --config file named on the command line, or "" when none is.
+std::string ConfigFileArgument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) return argv[i + 1];
+    if (arg.rfind("--config=", 0) == 0) return arg.substr(9);
+  }
+  return "";
+}
+
+// Whether the command line itself names the option (as `--top` or
+// `--top=...`); otherwise its value came from the config file.
+bool CommandLineNames(const std::string& option, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == option || arg.rfind(option + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
+// The kind of value an option takes (INT, FLOAT, TEXT...), searched in the
+// app and its subcommands; "" when no option has that name.
+std::string ExpectedValue(const CLI::App& app, const std::string& option) {
+  if (const CLI::Option* found = app.get_option_no_throw(option))
+    return found->get_type_name();
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    std::string type = ExpectedValue(*sub, option);
+    if (!type.empty()) return type;
+  }
+  return "";
+}
+
+// One line for a CLI11 parse failure: the problem in the user's words,
+// naming the config file when the fault lies there.
+std::string ParseErrorMessage(const CLI::App& app, const CLI::ParseError& e,
+                              int argc, char** argv) {
+  const std::string what = e.what();
+  const std::string config = ConfigFileArgument(argc, argv);
+  const std::string extras = "INI was not able to parse ";
+  if (what.rfind(extras, 0) == 0) {
+    return "config file " + config + ": unknown key '" +
+           what.substr(extras.size()) + "' (see diareid --help for options)";
+  }
+  const std::string conversion = "Could not convert: ";
+  const size_t equals = what.find(" = ");
+  if (what.rfind(conversion, 0) == 0 && equals != std::string::npos) {
+    const std::string option =
+        what.substr(conversion.size(), equals - conversion.size());
+    const std::string value = what.substr(equals + 3);
+    std::string expected = ExpectedValue(app, option);
+    if (expected.empty()) expected = "a value of the option's kind";
+    if (!config.empty() && !CommandLineNames(option, argc, argv)) {
+      std::string key = option;
+      key.erase(0, key.find_first_not_of('-'));
+      return "config file " + config + ": key '" + key + "' = '" + value +
+             "' is not valid; expected " + expected;
+    }
+    return option + " '" + value + "' is not valid; expected " + expected;
+  }
+  // A check that failed on a value the config file gave (`--threads: Value
+  // two not in range 0 to 1024`).
+  const size_t colon = what.find(':');
+  if (!config.empty() && what.rfind("--", 0) == 0 &&
+      colon != std::string::npos &&
+      !CommandLineNames(what.substr(0, colon), argc, argv))
+    return "config file " + config + ": key '" + what.substr(2, colon - 2) +
+           "'" + what.substr(colon);
+  const std::vector<std::string> extra = app.remaining();
+  if (!extra.empty())
+    return "unknown command or argument '" + extra.front() + "' (see --help)";
+  return what + " (see --help)";
 }
 
 // Checks of global options that CLI11 cannot express, made before logging
@@ -121,14 +196,8 @@ int Run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::vector<std::string> extra = app.remaining();
-    if (!extra.empty()) {
-      std::fprintf(stderr,
-                   "diareid: unknown command or argument '%s' (see --help)\n",
-                   extra.front().c_str());
-    } else {
-      std::fprintf(stderr, "diareid: %s (see --help)\n", e.what());
-    }
+    std::fprintf(stderr, "diareid: error: %s\n",
+                 ParseErrorMessage(app, e, argc, argv).c_str());
     return static_cast<int>(ExitCode::kBadInput);
   }
 
@@ -139,7 +208,7 @@ int Run(int argc, char** argv) {
   diareid::sim::RegisterSimulatedCamera();
   const diareid::cli::CommandRunner* runner = registry.Chosen();
   if (runner == nullptr) {
-    std::fprintf(stderr, "diareid: choose a command (see --help)\n");
+    std::fprintf(stderr, "diareid: error: choose a command (see --help)\n");
     return static_cast<int>(ExitCode::kBadInput);
   }
   diareid::cli::CommandOutput output = (*runner)();

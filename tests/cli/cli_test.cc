@@ -1,6 +1,7 @@
 // The binary as a user meets it: help, version, usage errors, config files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "testing.h"
@@ -84,6 +85,54 @@ TEST_F(CliTest, EnrolNeedsEitherPicturesOrRig) {
   auto r = Diareid("--gallery " + dir().string() + "/g enrol --id S1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--images"), std::string::npos) << r.err;
+}
+
+// Every parse failure is one line that starts with the product's prefix.
+void ExpectOneErrorLine(const testing::RunResult& r) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.rfind("diareid: error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(CliTest, ParseFailuresAreOneErrorLine) {
+  const std::string gallery = "--gallery " + (dir() / "g").string();
+  for (const std::string& args :
+       {gallery + " verify --id S --images " + (dir() / "none.png").string(),
+        gallery + " verify --id S --rig " + (dir() / "nope.toml").string(),
+        gallery + " verify --id S --threshold 0 --images x.png",
+        std::string("--threads 2000 version"),
+        std::string("capture --wells A1 --all --rig r.toml"), gallery,
+        std::string("polish"), std::string("--log-level loud version"),
+        std::string("--json")}) {
+    SCOPED_TRACE(args);
+    ExpectOneErrorLine(Diareid(args));
+  }
+}
+
+TEST_F(CliTest, ConfigFileFaultsNameTheFileAndTheKey) {
+  const std::string unknown = (dir() / "unknown.toml").string();
+  std::ofstream(unknown) << "bogus = 1\n";
+  auto r = Diareid("--config " + unknown + " version");
+  ExpectOneErrorLine(r);
+  EXPECT_NE(r.err.find("config file " + unknown), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown key 'bogus'"), std::string::npos) << r.err;
+
+  const std::string wrong = (dir() / "wrong.toml").string();
+  std::ofstream(wrong) << "[identify]\ntop = \"two\"\n";
+  auto w = Diareid("--config " + wrong + " --gallery " +
+                   (dir() / "g").string() + " identify --images x.png");
+  ExpectOneErrorLine(w);
+  EXPECT_NE(w.err.find("config file " + wrong), std::string::npos) << w.err;
+  EXPECT_NE(w.err.find("'top'"), std::string::npos) << w.err;
+  EXPECT_NE(w.err.find("expected"), std::string::npos) << w.err;
+
+  const std::string range = (dir() / "range.toml").string();
+  std::ofstream(range) << "threads = 2000\n";
+  auto t = Diareid("--config " + range + " version");
+  ExpectOneErrorLine(t);
+  EXPECT_NE(t.err.find("config file " + range + ": key 'threads'"),
+            std::string::npos)
+      << t.err;
 }
 
 }  // namespace
