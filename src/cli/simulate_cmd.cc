@@ -14,11 +14,9 @@ void WritePng(const std::string& path, const cv::Mat& picture) {
   std::vector<uchar> bytes;
   if (!cv::imencode(".png", picture, bytes))
     throw InternalError("could not encode picture " + path);
-  std::filesystem::path file(path);
-  CheckOutputFile("--out", file, /*create_folder=*/true);
-  CreateOutputFolder("--out", file.parent_path());
-  WriteFileAtomic(file, std::string_view(reinterpret_cast<char*>(bytes.data()),
-                                         bytes.size()));
+  WriteFileAtomic(
+      std::filesystem::path(path),
+      std::string_view(reinterpret_cast<char*>(bytes.data()), bytes.size()));
 }
 
 void RegisterDataset(Registry& registry, CLI::App& group) {
@@ -88,6 +86,8 @@ void RegisterStone(Registry& registry, CLI::App& group) {
       group, "stone",
       "Render one picture with every parameter on the command line",
       [o, &registry] {
+        // docs/cli.md: the folder of an output file must exist.
+        CheckOutputFile("--out", o->out, /*create_folder=*/false);
         sim::StoneRecipe recipe;
         auto given = [&](const char* name) { return o->app->count(name) > 0; };
         if (given("--stone")) recipe = sim::GenerateStone(o->seed, o->stone);
@@ -202,6 +202,7 @@ void RegisterContactSheet(Registry& registry, CLI::App& group) {
       group, "contact-sheet",
       "One PNG of several stones (rows) and several shots of each (columns)",
       [o, &registry] {
+        CheckOutputFile("--out", o->out, /*create_folder=*/false);
         WritePng(o->out, sim::RenderContactSheet(o->seed, o->stones, o->shots,
                                                  o->preset, o->size,
                                                  registry.global().threads));

@@ -62,6 +62,18 @@ TEST_F(PathsTest, DatasetUnderAFileIsBadInput) {
   EXPECT_EQ(stone.exit_code, 2) << stone.err;
 }
 
+TEST_F(PathsTest, SimulatedPictureInAMissingFolderIsBadInput) {
+  for (const std::string& command :
+       {std::string("simulate stone --size 64"),
+        std::string("simulate contact-sheet --stones 1 --shots 1 --size 64")}) {
+    const fs::path out = dir() / "absent" / "x.png";
+    RunResult r = Diareid(command + " --out " + out.string());
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find(out.string()), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir() / "absent")) << command;
+  }
+}
+
 TEST_F(PathsTest, LogFileInAMissingFolderIsRefused) {
   fs::path log = dir() / "logs" / "diareid.log";
   RunResult r = Diareid("--log-file " + log.string() + " version");
