@@ -1,8 +1,12 @@
 // `diareid gallery list | show | check | export | backup | restore`.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "command.h"
 #include "diareid/app/reindex.h"
@@ -88,57 +92,128 @@ CommandOutput RunShow(const GlobalOptions& global, const std::string& id) {
   return out;
 }
 
+// What --repair did before the gallery's own repairs, and what it could not.
+struct EmbedOutcome {
+  std::vector<std::string> repairs;
+  std::vector<std::string> notes;
+};
+
 // --repair: embeds what is missing with the active model's file (or
 // --model), then lets the gallery repair what it safely can.
-std::vector<std::string> EmbedMissing(const GlobalOptions& global,
-                                      Gallery& gallery) {
+EmbedOutcome EmbedMissing(const GlobalOptions& global, Gallery& gallery) {
+  EmbedOutcome outcome;
   std::string active = gallery.ActiveModel();
-  if (active.empty()) return {};
+  if (active.empty()) return outcome;
   std::filesystem::path file = global.model.empty()
                                    ? gallery.ModelFile(active)
                                    : std::filesystem::path(global.model);
-  if (file.empty() || !std::filesystem::exists(file))
-    return {"the active model's file " +
-            (file.empty() ? std::string("(unknown)") : file.string()) +
-            " is not here: give it with --model to embed missing pictures"};
+  if (file.empty() || !std::filesystem::exists(file)) {
+    outcome.notes.push_back(
+        "the active model's file " +
+        (file.empty() ? std::string("(unknown)") : file.string()) +
+        " is not here: give it with --model to embed missing pictures");
+    return outcome;
+  }
   ReindexOptions options;
   options.gallery = Options(global, /*read_only=*/false);
   options.model = file;
   options.embedder.threads = global.threads;
   ReindexSummary summary = Reindex(options);
   if (summary.model_id != active)
-    return {"--model " + file.string() + " is not the active model " +
-            active.substr(0, 12) + "; re-indexed with it instead"};
-  return {};
+    outcome.notes.push_back("--model " + file.string() +
+                            " is not the active model " + active.substr(0, 12) +
+                            "; re-indexed with it instead");
+  if (summary.embedded > 0)
+    outcome.repairs.push_back("embedded " + std::to_string(summary.embedded) +
+                              " pictures with model " +
+                              summary.model_id.substr(0, 12));
+  if (summary.references_rebuilt > 0)
+    outcome.repairs.push_back("rebuilt the references of " +
+                              std::to_string(summary.references_rebuilt) +
+                              " stones");
+  for (const std::string& repaired : summary.repaired)
+    outcome.repairs.push_back(repaired);
+  return outcome;
 }
 
 CommandOutput RunCheck(const GlobalOptions& global, bool repair) {
-  std::vector<std::string> notes;
   auto gallery = OpenExisting(global, /*read_only=*/!repair);
-  if (repair) notes = EmbedMissing(global, *gallery);
-  std::vector<CheckFinding> findings = gallery->Check(repair);
+  // With --repair, what was wrong is read first: the repairs would hide it.
+  std::vector<CheckFinding> found = gallery->Check(/*repair=*/false);
+  // The gallery's notes (findings marked repaired, starting "note: ") are
+  // no problems: they are printed as notes, once.
+  std::vector<std::string> gallery_notes;
+  auto take_notes = [&gallery_notes](std::vector<CheckFinding>& findings) {
+    const std::string prefix = "note: ";
+    std::vector<CheckFinding> kept;
+    for (CheckFinding& finding : findings) {
+      if (finding.repaired && finding.what.rfind(prefix, 0) == 0) {
+        std::string note = finding.what.substr(prefix.size());
+        if (std::find(gallery_notes.begin(), gallery_notes.end(), note) ==
+            gallery_notes.end())
+          gallery_notes.push_back(note);
+      } else {
+        kept.push_back(finding);
+      }
+    }
+    findings = kept;
+  };
+  take_notes(found);
+  EmbedOutcome embedded;
+  std::vector<CheckFinding> after;
+  if (repair) {
+    embedded = EmbedMissing(global, *gallery);
+    after = gallery->Check(/*repair=*/true);
+    take_notes(after);
+  }
+  for (const std::string& note : gallery_notes) embedded.notes.push_back(note);
+  std::set<std::string> remaining;
+  for (const CheckFinding& finding : repair ? after : found)
+    if (!finding.repaired) remaining.insert(finding.what);
   CommandOutput out;
   out.json = {{"gallery", gallery->dir().string()},
               {"findings", nlohmann::json::array()},
-              {"notes", notes}};
-  int unrepaired = 0;
-  for (const CheckFinding& finding : findings) {
+              {"repairs", embedded.repairs},
+              {"notes", embedded.notes}};
+  for (const CheckFinding& finding : found) {
+    const bool repaired = remaining.count(finding.what) == 0;
     out.json["findings"].push_back(
-        {{"what", finding.what}, {"repaired", finding.repaired}});
+        {{"what", finding.what}, {"repaired", repaired}});
     out.text +=
-        (finding.repaired ? "repaired: " : "problem: ") + finding.what + "\n";
-    if (!finding.repaired) ++unrepaired;
+        (repaired ? "found and repaired: " : "problem: ") + finding.what + "\n";
   }
-  for (const std::string& note : notes) out.text += "note: " + note + "\n";
+  // A problem the first look did not see (one the repair ran into).
+  for (const CheckFinding& finding : after) {
+    if (finding.repaired) {
+      out.json["repairs"].push_back(finding.what);
+      continue;
+    }
+    bool seen = false;
+    for (const CheckFinding& first : found) seen |= first.what == finding.what;
+    if (seen) continue;
+    out.json["findings"].push_back(
+        {{"what", finding.what}, {"repaired", false}});
+    out.text += "problem: " + finding.what + "\n";
+  }
+  for (const auto& repaired : out.json["repairs"])
+    out.text += "repaired: " + repaired.get<std::string>() + "\n";
+  for (const std::string& note : embedded.notes)
+    out.text += "note: " + note + "\n";
+  const size_t unrepaired = remaining.size();
+  out.json["ok"] = unrepaired == 0;
   auto head = gallery->EventHead();
   out.json["event_head"] = {{"event", head.first}, {"hash", head.second}};
-  out.json["ok"] = unrepaired == 0;
   if (repair && !gallery->dir().empty())
-    gallery->RecordEvent(
-        "check", "", {{"findings", out.json["findings"]}, {"repair", true}});
+    gallery->RecordEvent("check", "",
+                         {{"findings", out.json["findings"]},
+                          {"repairs", out.json["repairs"]},
+                          {"repair", true}});
   out.text +=
       unrepaired == 0
-          ? "gallery " + gallery->dir().string() + " is intact\n"
+          ? "gallery " + gallery->dir().string() +
+                (out.json["findings"].empty() && out.json["repairs"].empty()
+                     ? " is intact\n"
+                     : " is intact after the repairs\n")
           : std::to_string(unrepaired) + " problems need a person (exit 4)\n";
   if (unrepaired > 0) out.code = ExitCode::kGalleryIntegrity;
   return out;
@@ -193,6 +268,7 @@ void RegisterGallery(Registry& registry) {
   CLI::App* backup = registry.Add(
       *group, "backup", "Copy the database with SQLite's online backup",
       [&global, args] {
+        CheckOutputFile("--out", args->out, /*create_folder=*/false);
         BackupGallery(Options(global, true), args->out);
         CommandOutput out;
         out.json = {{"backup", args->out}};

@@ -2,6 +2,7 @@
 // a consistent copy page by page while others keep writing.
 #include <spdlog/spdlog.h>
 
+#include <fstream>
 #include <system_error>
 #include <thread>
 
@@ -14,6 +15,10 @@
 
 namespace diareid {
 namespace {
+
+// The first bytes of every SQLite 3 database file, its terminating NUL
+// included.
+const std::string kSqliteHeader("SQLite format 3", 16);
 
 // Copies every page of `from` into `to`, retrying while another process
 // holds a lock.
@@ -90,7 +95,17 @@ void RestoreGallery(const GalleryOptions& options,
   if (!std::filesystem::is_regular_file(from, error))
     throw InputError("backup file " + from.string() + " does not exist");
   std::string key = store::ReadKeyFile(options.key_file, options.dir);
+  // A file that is no gallery at all is the wrong file given (exit 2); a
+  // gallery backup that is damaged stays an integrity fault (exit 4).
+  const std::string not_backup =
+      "backup file " + from.string() + " is not a diareid gallery backup (";
+  std::string header(kSqliteHeader.size(), '\0');
+  std::ifstream(from, std::ios::binary).read(header.data(), header.size());
+  if (header != kSqliteHeader)
+    throw InputError(not_backup + "not a SQLite database)");
   store::Database backup(from, /*read_only=*/true, options.busy_timeout_ms);
+  if (store::QueryInt(backup, "PRAGMA user_version").value_or(0) == 0)
+    throw InputError(not_backup + "a SQLite database without a gallery)");
   CheckBackup(backup, key);
   std::filesystem::path file = options.dir / store::kDatabaseName;
   if (std::filesystem::exists(file, error) && !force)

@@ -100,7 +100,8 @@ void SqliteGallery::RequireWritable(const std::string& what) const {
                      " is opened read-only: cannot " + what);
   if (key_.empty() && Setting("signed") == "1")
     throw InputError("gallery " + options_.dir.string() +
-                     " signs its events: give its --key-file to " + what);
+                     " signs its events, and this command writes to it (to " +
+                     what + "): give the gallery's --key-file");
   // A wrong key would sign new events that no check can tie to the old.
   if (!key_.empty()) {
     Statement last(*db_,
@@ -135,7 +136,8 @@ void SqliteGallery::RegisterModel(const ModelInfo& info) {
 
 void SqliteGallery::RegisterModel(const ModelInfo& info,
                                   const std::filesystem::path& file) {
-  RequireWritable("register a model");
+  RequireWritable(
+      "record the model it embeds with, as enrol, verify and identify do");
   if (info.id.size() != 64)
     throw InputError("model '" + info.name + "' has ID '" + info.id +
                      "', expected the 64 hex characters of a SHA-256");

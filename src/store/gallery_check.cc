@@ -152,7 +152,10 @@ void SqliteGallery::CheckPictures(bool repair,
     if (std::filesystem::remove(path, error)) ++removed;
   }
   if (removed > 0)
-    spdlog::info("Removed {} unused picture files older than an hour", removed);
+    Add(findings,
+        "removed " + std::to_string(removed) +
+            " picture files that no capture uses (older than an hour)",
+        /*repaired=*/true);
 }
 
 void SqliteGallery::CheckReferences(bool repair,
@@ -210,6 +213,13 @@ std::vector<CheckFinding> SqliteGallery::Check(bool repair) {
     ReadSnapshot snapshot(*db_);
     for (const std::string& problem : VerifyEventChain(*db_, key_))
       Add(findings, problem);
+    // Not a problem, but the user must not read "intact" as "signatures
+    // verified": a finding marked repaired whose text starts "note: ".
+    if (key_.empty() && Setting("signed") == "1")
+      Add(findings,
+          "note: the gallery signs its events but no --key-file was given: "
+          "the signatures were not checked",
+          /*repaired=*/true);
     CheckEmbeddingRows(findings);
   }
   CheckPictures(repair, findings);

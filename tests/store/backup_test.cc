@@ -50,8 +50,14 @@ TEST_F(BackupTest, RefusesADamagedBackup) {
   auto gallery = Gallery::Open(options_);
   gallery->RegisterModel(model_);
   gallery->Enrol(SyntheticEnrolment("A1", model_, 2, 1));
+  // A file that is no backup at all is the wrong file given: bad input.
+  std::filesystem::path junk = dir() / "junk.sqlite";
+  std::ofstream(junk) << "not a database at all, just some text";
+  EXPECT_THROW(RestoreGallery(options_, junk, /*force=*/true), InputError);
+  // A gallery backup cut short is damaged: an integrity fault.
   std::filesystem::path bad = dir() / "bad.sqlite";
-  std::ofstream(bad) << "not a database at all, just some text";
+  BackupGallery(options_, bad);
+  std::filesystem::resize_file(bad, std::filesystem::file_size(bad) / 2);
   EXPECT_THROW(RestoreGallery(options_, bad, /*force=*/true), IntegrityError);
   EXPECT_THROW(RestoreGallery(options_, dir() / "none", true), InputError);
   // The gallery is untouched.
