@@ -15,6 +15,38 @@
 #   KEEP_NIGHTS      logs, backups and summaries kept (default 14)
 set -uo pipefail
 
+usage() {
+  cat <<'USAGE'
+Usage: nightly-reindex.sh [SETTINGS]
+
+Backs up the gallery, re-indexes it with the current model, checks it and
+writes a JSON summary. SETTINGS is a bash file of KEY=value lines; the
+same keys may come from the environment:
+  DIAREID          the diareid binary (default: diareid on PATH)
+  DIAREID_GALLERY  gallery folder (default: diareid's own default)
+  DIAREID_MODEL    model file (default: the shipped model)
+  DIAREID_KEY      HMAC key file of a signed gallery's event log
+  DIAREID_STATE    folder for logs, backups, summaries and the lock
+                   (default: $XDG_STATE_HOME/diareid, else
+                   ~/.local/state/diareid)
+  KEEP_NIGHTS      logs, backups and summaries kept (default: 14)
+Exit 0 when all is well; otherwise the failing step's exit code (75: another
+run holds the lock) and a line starting NEEDS A PERSON on stderr.
+USAGE
+}
+
+if [[ $# -gt 1 ]]; then
+  usage >&2
+  exit 2
+fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  usage
+  exit 0
+fi
+if [[ ${1:-} == -* ]]; then
+  echo "nightly-reindex: unknown option $1 (see --help)" >&2
+  exit 2
+fi
 if [[ $# -ge 1 ]]; then
   # shellcheck source=/dev/null
   source "$1" || { echo "nightly-reindex: cannot read settings $1" >&2; exit 2; }

@@ -98,5 +98,22 @@ TEST_F(GalleryCmdTest, SignedGallerySaysWhichWriteNeedsTheKey) {
   EXPECT_EQ(keyed.out.find("not checked"), std::string::npos) << keyed.out;
 }
 
+TEST_F(GalleryCmdTest, NightlyScriptHelpListsItsSettings) {
+  const std::string script = DIAREID_SOURCE_DIR "/tools/nightly-reindex.sh";
+  const fs::path state = dir() / "state";
+  for (const char* flag : {"--help", "-h"}) {
+    RunResult r = RunCommand("DIAREID_STATE=" + state.string() + " bash " +
+                             script + " " + flag);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const char* key : {"DIAREID_GALLERY", "DIAREID_STATE", "DIAREID_MODEL",
+                            "DIAREID_KEY", "KEEP_NIGHTS"})
+      EXPECT_NE(r.out.find(key), std::string::npos) << flag << ": " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(state)) << "--help started a run";
+  RunResult unknown = RunCommand("DIAREID_STATE=" + state.string() + " bash " +
+                                 script + " --verbose");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+}
+
 }  // namespace
 }  // namespace diareid
