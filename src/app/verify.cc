@@ -140,7 +140,10 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
     // An inconclusive verification has no picture to keep, but the attempt
     // still goes into the event log.
     if (record.captures.empty())
-      session.gallery().RecordEvent("verify", options.stone_id, record.result);
+      session.gallery().RecordEvent("verify", options.stone_id,
+                                    {{"operator", record.operator_name},
+                                     {"captures", nlohmann::json::array()},
+                                     {"result", record.result}});
     else
       session.gallery().RecordQuery(record);
   }

@@ -108,25 +108,34 @@ ModelFileHeader ReadHeader(std::ifstream& in, const std::string& file,
   return header;
 }
 
-}  // namespace
-
-ModelFileHeader ReadModelFileHeader(const std::filesystem::path& path) {
+// Opens a model file after checking it is a regular file: opening a FIFO
+// would wait for a writer forever. Returns its size.
+uint64_t OpenModelFile(const std::filesystem::path& path, std::ifstream& in) {
   std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError("cannot read model file " + path.string() + ": " +
+                     (std::filesystem::exists(path, ec) ? "not a regular file"
+                                                        : "no such file") +
+                     ", expected an existing readable file");
   const uint64_t size = std::filesystem::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
+  in.open(path, std::ios::binary);
   if (ec || !in)
     throw InputError("cannot read model file " + path.string() +
                      ": expected an existing readable file");
+  return size;
+}
+
+}  // namespace
+
+ModelFileHeader ReadModelFileHeader(const std::filesystem::path& path) {
+  std::ifstream in;
+  const uint64_t size = OpenModelFile(path, in);
   return ReadHeader(in, path.string(), size);
 }
 
 ModelFileHeader ReadModelFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  const uint64_t size = std::filesystem::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (ec || !in)
-    throw InputError("cannot read model file " + path.string() +
-                     ": expected an existing readable file");
+  std::ifstream in;
+  const uint64_t size = OpenModelFile(path, in);
   ModelFileHeader header = ReadHeader(in, path.string(), size);
   for (StoredTensor& tensor : header.tensors) {
     tensor.bytes.resize(ByteCount(tensor, path.string()));

@@ -86,10 +86,22 @@ TEST_F(JobsTest, InconclusiveVerificationSaysWhyAndShowsNoDistance) {
   auto result = nlohmann::json::parse(json.out);
   EXPECT_TRUE(result["distance"].is_null()) << json.out;
   EXPECT_TRUE(result["inconclusive_reason"].is_string()) << json.out;
-  // The event says the same.
+  // The event says the same, with who asked; `gallery show` shows it.
+  RunResult by_bob = Diareid("--operator bob " + args);
+  EXPECT_EQ(by_bob.exit_code, 2) << by_bob.err;
   auto events = EventPayloads(gallery(), "verify");
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_TRUE(events.back()["distance"].is_null()) << events.back().dump();
+  ASSERT_EQ(events.size(), 3u);
+  const nlohmann::json& last = events.back();
+  ASSERT_TRUE(last.contains("result")) << last.dump();
+  EXPECT_TRUE(last["result"]["distance"].is_null()) << last.dump();
+  EXPECT_TRUE(last["result"]["inconclusive_reason"].is_string()) << last.dump();
+  EXPECT_EQ(last.value("operator", ""), "bob") << last.dump();
+  RunResult show = Diareid("--json gallery show stone-0");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  const auto shown = nlohmann::json::parse(show.out)["events"].back();
+  EXPECT_EQ(shown.value("operator", ""), "bob") << shown.dump();
+  EXPECT_TRUE(shown["result"]["inconclusive_reason"].is_string())
+      << shown.dump();
 }
 
 TEST_F(JobsTest, StoredQueriesKeepStageTimesAndHowTheyWereMatched) {

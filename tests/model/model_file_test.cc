@@ -1,5 +1,6 @@
 // Model files: round trips, storage precision, content ID, damaged files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "diareid/core/files.h"
 #include "diareid/model/darknet19.h"
@@ -108,6 +109,25 @@ TEST_F(ModelFileTest, Float16Darknet19StaysUnder45MB) {
   const torch::Tensor want = network->forward(x), got = loaded->forward(x);
   const double cosine = torch::cosine_similarity(want, got).item<double>();
   EXPECT_GT(cosine, 0.999);
+}
+
+// A FIFO or a folder given as a model is refused at once, naming it: a
+// FIFO opened for reading would wait for a writer forever.
+TEST_F(ModelFileTest, RefusesWhatIsNotARegularFile) {
+  const auto fifo = dir() / "model.dmodel";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const auto& path : {fifo, dir()}) {
+    try {
+      LoadModel(path);
+      FAIL() << path << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("not a regular file"),
+                std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 TEST_F(ModelFileTest, RefusesTruncatedForeignLongAndDamagedFiles) {
