@@ -63,8 +63,8 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
       session.Embed(pictures, /*strict=*/false, &result.rejected);
   result.pictures_used = static_cast<int>(embeddings.rows());
 
-  // Checked before the pictures are embedded or kept: an old picture says
-  // nothing about the stone on the counter.
+  // Checked before the pictures are kept: an old picture says nothing
+  // about the stone on the counter.
   const std::string replayed = ReplayedPictures(session.gallery(), pictures);
 
   if (result.pictures_used > 0) {
