@@ -63,6 +63,13 @@ IdentifyResult Identify(Session& session, const IdentifyOptions& options) {
     result.verdict = IdentifyVerdict::kSameStone;
   else
     result.verdict = IdentifyVerdict::kInconclusive;
+  const std::string replayed =
+      ReplayedEnrolmentPictures(session.gallery(), pictures);
+  if (!replayed.empty()) {
+    result.verdict = IdentifyVerdict::kInconclusive;
+    result.inconclusive_reason =
+        "replayed pictures: " + replayed + "; photograph the stone anew";
+  }
   if (static_cast<int>(result.ranking.size()) > options.top) {
     result.ranking.resize(options.top);
     result.within_threshold.resize(options.top);
@@ -117,6 +124,8 @@ nlohmann::json ToJson(const IdentifyResult& result) {
   if (result.rival)
     json["rival"] = {{"stone", result.rival->stone_id},
                      {"distance", result.rival->distance}};
+  if (!result.inconclusive_reason.empty())
+    json["inconclusive_reason"] = result.inconclusive_reason;
   return json;
 }
 

@@ -6,6 +6,7 @@
 
 #include "diareid/app/rig_source.h"
 #include "diareid/core/files.h"
+#include "diareid/core/hash.h"
 #include "diareid/core/timer.h"
 #include "diareid/image/preprocess.h"
 #include "diareid/model/default_model.h"
@@ -227,6 +228,22 @@ std::vector<CaptureInput> ToCaptures(const std::vector<Picture>& pictures) {
     captures.push_back(std::move(capture));
   }
   return captures;
+}
+
+std::string ReplayedEnrolmentPictures(const Gallery& gallery,
+                                      const std::vector<Picture>& pictures) {
+  std::vector<std::string> hashes;
+  for (const Picture& picture : pictures)
+    hashes.push_back(Sha256Hex(picture.encoded));
+  const auto enrolled = gallery.EnrolmentPicturesAmong(hashes);
+  std::string names;
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    auto it = enrolled.find(hashes[i]);
+    if (it == enrolled.end()) continue;
+    names += (names.empty() ? "" : ", ") + pictures[i].name +
+             " (enrolment picture of " + it->second + ")";
+  }
+  return names;
 }
 
 }  // namespace diareid

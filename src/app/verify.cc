@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "diareid/core/hash.h"
 #include "diareid/core/timer.h"
 
 namespace diareid {
@@ -13,24 +12,6 @@ namespace {
 // stone's pictures lie at two to three thresholds; the stone's own rarely
 // beyond one).
 constexpr double kStrayFactor = 1.5;
-
-// Names of the pictures that are byte for byte enrolment pictures already
-// in the gallery, with the stone each enrolled.
-std::string ReplayedPictures(const Gallery& gallery,
-                             const std::vector<Picture>& pictures) {
-  std::vector<std::string> hashes;
-  for (const Picture& picture : pictures)
-    hashes.push_back(Sha256Hex(picture.encoded));
-  const auto enrolled = gallery.EnrolmentPicturesAmong(hashes);
-  std::string names;
-  for (size_t i = 0; i < pictures.size(); ++i) {
-    auto it = enrolled.find(hashes[i]);
-    if (it == enrolled.end()) continue;
-    names += (names.empty() ? "" : ", ") + pictures[i].name +
-             " (enrolment picture of " + it->second + ")";
-  }
-  return names;
-}
 
 }  // namespace
 
@@ -65,7 +46,8 @@ VerifyResult Verify(Session& session, const VerifyOptions& options) {
 
   // Checked before the pictures are kept: an old picture says nothing
   // about the stone on the counter.
-  const std::string replayed = ReplayedPictures(session.gallery(), pictures);
+  const std::string replayed =
+      ReplayedEnrolmentPictures(session.gallery(), pictures);
 
   if (result.pictures_used > 0) {
     const Matcher stone = session.BuildStoneMatcher(options.stone_id);

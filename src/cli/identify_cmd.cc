@@ -26,6 +26,8 @@ std::string VerdictLine(const IdentifyResult& result) {
                     "NOT FOUND: no enrolled stone is within the threshold\n");
       break;
     case IdentifyVerdict::kInconclusive:
+      if (!result.inconclusive_reason.empty())
+        return "INCONCLUSIVE: " + result.inconclusive_reason + "\n";
       std::snprintf(line, sizeof(line),
                     "INCONCLUSIVE: stones %s (distance %.3f) and %s "
                     "(distance %.3f) are both within the threshold; verify "

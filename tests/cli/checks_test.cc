@@ -1,4 +1,4 @@
-// What verify and eval refuse to conclude: a returned stone shown by a
+// What verify, identify and eval refuse to conclude: a stone shown by a
 // replayed enrolment picture or by pictures of two stones, distractors that
 // are the test stones themselves, and a calibration without impostors.
 #include <gtest/gtest.h>
@@ -25,6 +25,22 @@ TEST_F(JobsTest, ReplayedEnrolmentPictureIsInconclusive) {
   EXPECT_EQ(
       Diareid("verify --id stone-0 --images" + Join(Shots(0), 6, 8)).exit_code,
       0);
+}
+
+TEST_F(JobsTest, IdentifyCallsAReplayedEnrolmentPictureInconclusive) {
+  EnrolStones(2);
+  RunResult r = Diareid("identify --images " + Shots(1)[3]);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("INCONCLUSIVE: replayed pictures"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("enrolment picture of stone-1"), std::string::npos)
+      << r.out;
+  // A new picture of the same stone is identified.
+  RunResult fresh = Diareid("identify --images " + Shots(1)[7]);
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.out << fresh.err;
+  EXPECT_NE(fresh.out.find("SAME STONE: enrolled stone stone-1"),
+            std::string::npos)
+      << fresh.out;
 }
 
 TEST_F(JobsTest, PicturesOfTwoStonesAreInconclusiveNotAveraged) {

@@ -40,6 +40,9 @@ struct IdentifyResult {
   // When inconclusive: the first stone within the threshold after the best
   // (it may be ranked below `top`).
   std::optional<Candidate> rival;
+  // Why the verdict is inconclusive when it is not two close stones (a
+  // replayed enrolment picture); empty otherwise.
+  std::string inconclusive_reason;
   double threshold = 0;
   // How stones were ranked: metric, method (and k for knn), model ID.
   std::string metric;

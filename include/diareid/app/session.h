@@ -56,6 +56,12 @@ struct Picture {
   std::string well;
 };
 
+// The pictures that are byte for byte enrolment pictures of the gallery
+// ("a.png (enrolment picture of S1)", joined by commas), or "" when none
+// is: a replayed photograph says nothing about the stone on the counter.
+std::string ReplayedEnrolmentPictures(const Gallery& gallery,
+                                      const std::vector<Picture>& pictures);
+
 // Wall time of the stages of a job, in milliseconds.
 struct StageTimes {
   double acquire_ms = 0;
