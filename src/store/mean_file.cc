@@ -263,10 +263,29 @@ void SqliteGallery::CheckMeanFiles(bool repair,
     std::filesystem::path path = CacheFolder(options_.dir) / row.file;
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error)) continue;
-    if (CacheFileDigest(ReadFile(path)) == row.digest) continue;
-    std::string what = "mean references file " + path.string() +
-                       " was changed: its digest does not match (identify "
-                       "reads the database instead)";
+    std::string what;
+    if (CacheFileDigest(ReadFile(path)) != row.digest) {
+      what = "mean references file " + path.string() +
+             " was changed: its digest does not match (identify reads the "
+             "database instead)";
+    } else if (row.version == ReferenceVersion(row.model_id)) {
+      // The digest holds, but without a key file whoever can write the
+      // database can forge it too: the means themselves must be the means
+      // of the references, which is what identify trusts them to be.
+      std::optional<MeanReferences> cached =
+          ReadMeanFile(row.model_id, row.version, EmbeddingSize(row.model_id),
+                       row.file, row.digest);
+      const MeanReferences actual =
+          ComputeMeanReferences(ReadReferences(row.model_id, ""));
+      if (cached && cached->stone_ids == actual.stone_ids &&
+          cached->means == actual.means)
+        continue;
+      what = "mean references file " + path.string() +
+             " does not hold the means of the stones' references, although "
+             "its digest matches (forged or written by a faulty build)";
+    } else {
+      continue;  // Stale: never read; the next identify replaces it.
+    }
     if (repair && !options_.read_only) {
       Statement(*db_, "DELETE FROM reference_files WHERE model_id = ?")
           .Bind(1, row.model_id)

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "diareid/core/files.h"
+#include "diareid/core/hash.h"
 #include "diareid/store/gallery.h"
 #include "synthetic.h"
 #include "testing.h"
@@ -149,6 +150,29 @@ TEST_F(MeanFileTest, RowNamingAnotherFileNeverLeadsToItsRemoval) {
         std::filesystem::is_regular_file(options_.dir / "gallery.sqlite"));
     EXPECT_TRUE(gallery_->Check(false).empty()) << target;
   }
+}
+
+// Without a key file, whoever can write the database can also forge the
+// file's digest; the check then compares the means themselves with the
+// references.
+TEST_F(MeanFileTest, CheckFindsForgedMeansWhoseDigestWasForgedToo) {
+  gallery_->LoadMeanReferences(model_.id);
+  const std::filesystem::path file = CacheFile();
+  std::string bytes = ReadFile(file);
+  const size_t at = bytes.find("\nS0\nS1\n");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 7, "\nS1\nS0\n");  // Each stone gets the other's mean.
+  WriteFileAtomic(file, bytes);
+  Shell("UPDATE reference_files SET digest = '" + Sha256Hex(bytes) + "'");
+  auto findings = gallery_->Check(false);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].what.find("does not hold the means"), std::string::npos)
+      << findings[0].what;
+  auto repaired = gallery_->Check(true);
+  ASSERT_EQ(repaired.size(), 1u);
+  EXPECT_TRUE(repaired[0].repaired);
+  EXPECT_TRUE(gallery_->Check(false).empty());
+  ExpectMeansOfDatabase(gallery_->LoadMeanReferences(model_.id));
 }
 
 TEST_F(MeanFileTest, ReadOnlyGalleryReadsWithoutWriting) {
