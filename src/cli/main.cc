@@ -34,7 +34,13 @@ void CheckConfigFiles(int argc, char** argv) {
     } else {
       continue;
     }
-    if (!std::filesystem::is_regular_file(file)) continue;  // CLI11 says so
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) continue;  // CLI11 says so
+    // Reading a FIFO would wait for a writer forever.
+    if (!std::filesystem::is_regular_file(file, error))
+      throw diareid::InputError("config file " + file +
+                                " is not a regular file (a folder, FIFO or "
+                                "device); expected a TOML file");
     try {
       (void)toml::parse_file(file);
     } catch (const toml::parse_error& e) {

@@ -1,5 +1,6 @@
 // The binary as a user meets it: help, version, usage errors, config files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
@@ -106,6 +107,21 @@ TEST_F(CliTest, ParseFailuresAreOneErrorLine) {
         std::string("--json")}) {
     SCOPED_TRACE(args);
     ExpectOneErrorLine(Diareid(args));
+  }
+}
+
+// A FIFO or a folder given as the config file is refused at once (a FIFO
+// used to wait for a writer forever).
+TEST_F(CliTest, ConfigThatIsNotARegularFileIsRefusedAtOnce) {
+  const std::string fifo = (dir() / "config.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& config : {fifo, dir().string()}) {
+    auto r = RunCommand("timeout 60 " + DiareidBinary() + " --config " +
+                        config + " version");
+    ExpectOneErrorLine(r);
+    EXPECT_NE(r.err.find("config file " + config + " is not a regular file"),
+              std::string::npos)
+        << r.err;
   }
 }
 
